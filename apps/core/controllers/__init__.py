@@ -1,0 +1,1 @@
+"""HTTP controllers: validate input, call one service method, serialize the result."""

@@ -1,0 +1,44 @@
+"""Liveness and readiness probes."""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: 200 while the process serves requests; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 only when the database answers; reports the cache's state either way.
+
+    Body: `{"status": "ok"|"unavailable", "database": "ok"|"error", "cache": "ok"|"error"}`.
+    """
+    database = "ok"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        logger.warning("readiness: database unavailable", exc_info=True)
+        database = "error"
+    cache_state = "ok"
+    probe = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(probe, "1", 5)
+        if cache.get(probe) != "1":
+            cache_state = "error"
+        cache.delete(probe)
+    except Exception:  # noqa: BLE001 - the cache is optional; report it
+        cache_state = "error"
+    ready = database == "ok"
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "database": database, "cache": cache_state},
+        status=200 if ready else 503,
+    )

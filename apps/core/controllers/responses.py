@@ -1,0 +1,58 @@
+"""Response helpers: the paginated envelope, cached bodies with ETag / 304."""
+
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from apps.core.services.list_cache import CachedBody
+from apps.core.services.pagination import Page
+
+_renderer = JSONRenderer()
+
+
+def render_json(data) -> bytes:
+    """Render a payload the way DRF's JSONRenderer does (UTF-8 bytes)."""
+    return _renderer.render(data)
+
+
+def page_links(request: Request, page: Page) -> tuple[str | None, str | None]:
+    """Absolute `next` and `previous` URLs for a page (cursor links when the page has cursors)."""
+    url = request.build_absolute_uri()
+    if page.number is None:
+        nxt = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
+        prev = replace_query_param(url, "cursor", page.previous_cursor) if page.previous_cursor else None
+        return nxt, prev
+    nxt = replace_query_param(url, "page", page.number + 1) if page.has_next else None
+    if not page.has_previous:
+        prev = None
+    elif page.number == 2:
+        prev = remove_query_param(url, "page")
+    else:
+        prev = replace_query_param(url, "page", page.number - 1)
+    return nxt, prev
+
+
+def page_payload(request: Request, page: Page, serialize: Callable[[list], list]) -> dict:
+    """The list envelope `{count, next, previous, results}` (+ any `page.extra` keys)."""
+    nxt, prev = page_links(request, page)
+    return {"count": page.count, "next": nxt, "previous": prev, "results": serialize(list(page.items)), **page.extra}
+
+
+def cached_response(request: Request, entry: CachedBody) -> HttpResponse:
+    """Serve a cached body with its ETag; 304 with no body when If-None-Match matches."""
+    if_none_match = request.headers.get("If-None-Match", "")
+    if entry.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*":
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(entry.body, content_type="application/json")
+    response["ETag"] = entry.etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def base_url(request: Request) -> str:
+    """The scheme and host the links of a body are built on; part of the cache key."""
+    return request.build_absolute_uri("/")

@@ -1,0 +1,83 @@
+"""Domain errors raised by services. They know nothing about HTTP.
+
+`apps/core/controllers/errors.py` is the one place that maps them to status codes.
+"""
+
+
+class ServiceError(Exception):
+    """Base of every domain error.
+
+    Args:
+        detail: a human-readable sentence.
+        code: a snake_case machine code (defaults to the class's `default_code`).
+        attr: the input field the error is about, or None.
+    """
+
+    default_code = "error"
+
+    def __init__(self, detail: str, *, code: str | None = None, attr: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail, self.code, self.attr = detail, code or self.default_code, attr
+
+
+class NotFoundError(ServiceError):
+    """The object does not exist or is not visible to the caller (HTTP 404)."""
+
+    default_code = "not_found"
+
+
+class ConflictError(ServiceError):
+    """The request conflicts with the current state of a resource (HTTP 409)."""
+
+    default_code = "conflict"
+
+
+class InvalidInputError(ServiceError):
+    """The input is well-formed but breaks a business rule (HTTP 400)."""
+
+    default_code = "invalid"
+
+
+class PermissionDeniedError(ServiceError):
+    """The caller is authenticated but may not do this (HTTP 403)."""
+
+    default_code = "permission_denied"
+
+
+class AuthenticationFailedError(ServiceError):
+    """Credentials were wrong; the message never says which part (HTTP 401)."""
+
+    default_code = "authentication_failed"
+
+
+class UnprocessableError(ServiceError):
+    """The request is understood but cannot be processed as sent (HTTP 422)."""
+
+    default_code = "unprocessable"
+
+
+class ServiceUnavailableError(ServiceError):
+    """A backing service (database) is unreachable; retry later (HTTP 503)."""
+
+    default_code = "service_unavailable"
+
+
+class CategoryInUseError(ConflictError):
+    """A category still has live products or live sub-categories."""
+
+    default_code = "category_in_use"
+
+
+class InsufficientStockError(ConflictError):
+    """A line asks for more units than are in stock.
+
+    Attributes:
+        product_id: the product short of stock.
+        available: units on hand when checked.
+    """
+
+    default_code = "insufficient_stock"
+
+    def __init__(self, detail: str, *, product_id: int, available: int, attr: str | None = None) -> None:
+        super().__init__(detail, attr=attr)
+        self.product_id, self.available = product_id, available

@@ -1,0 +1,39 @@
+"""`manage.py load_demo`: the demo data behind `make run`."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from apps.core.models import Product, User
+
+DUMMYJSON_DIR = settings.BASE_DIR.parent / "shared" / "data" / "dummyjson"
+DEMO_ADMIN = ("admin@nexus.example", "admin-Demo-2026")
+DEMO_CUSTOMER = ("customer@nexus.example", "customer-Demo-2026")
+
+
+class Command(BaseCommand):
+    help = "Load a demo catalog (DummyJSON when ../shared is present, else generated) and demo accounts."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--data-dir", type=Path, default=DUMMYJSON_DIR, help="Folder holding products.json.")
+        parser.add_argument("--products", type=int, default=200, help="Products to generate without the folder.")
+
+    def handle(self, *args, data_dir: Path, products: int, **options) -> None:
+        catalog = data_dir / "products.json"
+        if catalog.exists():
+            call_command("load_catalog", str(catalog), stdout=self.stdout)
+        elif not Product.objects.exists():
+            call_command("seed_catalog", products=products, stdout=self.stdout)
+        admin = self._account(*DEMO_ADMIN, is_staff=True, is_superuser=True)
+        customer = self._account(*DEMO_CUSTOMER)
+        self.stdout.write(f"Demo admin: {admin.email} / {DEMO_ADMIN[1]}")
+        self.stdout.write(f"Demo customer: {customer.email} / {DEMO_CUSTOMER[1]}")
+
+    @staticmethod
+    def _account(email: str, password: str, **flags) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=password, **flags)
+        return user

@@ -1,0 +1,1 @@
+"""Serializers: input validation and output shapes for the controllers."""

@@ -1,0 +1,62 @@
+"""Shared serializers: the error envelope, the paginated envelope, page parameters."""
+
+from functools import cache
+
+from django.conf import settings
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """One error: a snake_case code, a sentence, and the field it is about (or null)."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """The envelope every 4xx/5xx response uses."""
+
+    type = serializers.ChoiceField(choices=["validation_error", "client_error", "server_error"])
+    errors = ErrorDetailSerializer(many=True)
+
+
+class EmptySerializer(serializers.Serializer):
+    """An empty JSON object `{}`."""
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """`page` (1-based) and `page_size` (default 20; values above the maximum are clamped to 100)."""
+
+    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="1-based page number.")
+    page_size = serializers.IntegerField(
+        required=False,
+        default=settings.PAGE_SIZE_DEFAULT,
+        min_value=1,
+        help_text=f"Rows per page; default {settings.PAGE_SIZE_DEFAULT}, clamped to {settings.PAGE_SIZE_MAX}.",
+    )
+
+    def validate_page_size(self, value: int) -> int:
+        return min(value, settings.PAGE_SIZE_MAX)
+
+
+@cache
+def page_of(item_serializer: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """A serializer class for the paginated envelope `{count, next, previous, results}` of `item_serializer`."""
+    name = item_serializer.__name__.removesuffix("Serializer").removesuffix("Output")
+    return type(
+        f"Paginated{name}List",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+            "__doc__": f"A page of {name} rows.",
+        },
+    )
+
+
+ERROR_RESPONSES = {
+    400: ErrorResponseSerializer,
+}

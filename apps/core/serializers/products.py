@@ -1,0 +1,114 @@
+"""Product serializers: the list query, writes, and what clients read."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from apps.core.models import Category, Product
+from apps.core.serializers.common import PageQuerySerializer
+from apps.core.services.products import ORDERINGS
+
+
+class ProductListQuerySerializer(PageQuerySerializer):
+    """Query of `GET /api/products/`; every filter is optional and they combine."""
+
+    category = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]+$",
+        max_length=140,
+        required=False,
+        help_text="Category id or slug; includes its sub-categories.",
+    )
+    min_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Inclusive lower price bound.",
+    )
+    max_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Inclusive upper price bound.",
+    )
+    in_stock = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="`true`: stock > 0; `false`: out of stock."
+    )
+    search = serializers.CharField(
+        required=False,
+        max_length=settings.SEARCH_MAX_LENGTH,
+        trim_whitespace=True,
+        allow_blank=True,
+        help_text="Keywords over name, description and SKU.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS, required=False, help_text="Default `-created_at` (relevance first when searching)."
+    )
+
+    def validate_search(self, value: str) -> str | None:
+        value = " ".join(value.split())
+        return value or None
+
+    def validate(self, attrs: dict) -> dict:
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"min_price": "min_price must not exceed max_price."})
+        return attrs
+
+
+class ProductInputSerializer(serializers.Serializer):
+    """Fields of a product write; `category` is an id. Price is a decimal string, never negative."""
+
+    name = serializers.CharField(max_length=255)
+    slug = serializers.SlugField(max_length=280, required=False, allow_null=True)
+    sku = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._\-]*$",
+        max_length=64,
+        error_messages={"invalid": "Use letters, digits, dots, dashes and underscores."},
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    brand = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, default=0)
+    category = serializers.IntegerField(min_value=1)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class CategorySummarySerializer(serializers.ModelSerializer):
+    """A product's category as embedded in product reads."""
+
+    class Meta:
+        model = Category
+        fields = ("id", "name", "slug")
+        read_only_fields = fields
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    """A product as clients read it. `rating` is the average review (null when none)."""
+
+    category = CategorySummarySerializer(read_only=True)
+    in_stock = serializers.BooleanField(read_only=True)
+    rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = (
+            "id",
+            "name",
+            "slug",
+            "sku",
+            "description",
+            "brand",
+            "price",
+            "stock",
+            "in_stock",
+            "category",
+            "is_active",
+            "rating",
+            "review_count",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields

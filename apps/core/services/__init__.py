@@ -1,0 +1,1 @@
+"""Service layer: business rules, query building, transactions and caching. Never imports DRF."""

@@ -1,0 +1,20 @@
+"""Routes of the core app, all under `/api/`."""
+
+from django.urls import path
+
+from apps.core.controllers import auth, categories, products
+
+urlpatterns = [
+    path("auth/register/", auth.RegisterController.as_view(), name="auth-register"),
+    path("auth/token/", auth.TokenObtainController.as_view(), name="auth-token"),
+    path("auth/token/refresh/", auth.TokenRefreshController.as_view(), name="auth-token-refresh"),
+    path("auth/token/verify/", auth.TokenVerifyController.as_view(), name="auth-token-verify"),
+    path("auth/logout/", auth.LogoutController.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeController.as_view(), name="auth-me"),
+    path("auth/password/change/", auth.PasswordChangeController.as_view(), name="auth-password-change"),
+    path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),
+    path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
+    path("products/", products.ProductCollectionController.as_view(), name="product-list"),
+    path("products/<int:product_id>/", products.ProductItemController.as_view(), name="product-detail"),
+    path("products/<int:product_id>/restore/", products.ProductRestoreController.as_view(), name="product-restore"),
+]

@@ -1,0 +1,10 @@
+"""Test settings: a fast hasher; database and cache still come from DATABASE_URL / REDIS_URL."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY", default="test-secret-key-not-for-production-0123456789abcdefghijkl")
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,90 @@
+"""Shared fixtures: the DI container, services, API clients with JWTs, a clean cache per test."""
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import AdminFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Every test starts with an empty cache (throttle counters and cached pages included)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def container():
+    """The application's dependency-injection container."""
+    return apps.get_app_config("core").container
+
+
+@pytest.fixture
+def product_service(container):
+    return container.product_service()
+
+
+@pytest.fixture
+def category_service(container):
+    return container.category_service()
+
+
+@pytest.fixture
+def user_service(container):
+    return container.user_service()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    """An anonymous client."""
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    """A client sending `Authorization: Bearer <access>` for `user`."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def customer_client(customer) -> APIClient:
+    return client_for(customer)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> APIClient:
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked `postgres` when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

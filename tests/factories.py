@@ -1,0 +1,64 @@
+"""factory-boy factories for every model the tests create."""
+
+import factory
+from django.utils.text import slugify
+
+from apps.core.models import Category, Product, User
+
+DEFAULT_PASSWORD = "Sturdy-pass-2026!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A customer with DEFAULT_PASSWORD."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy hook signature
+        if create:
+            obj.save()
+
+
+class AdminFactory(UserFactory):
+    """A staff user."""
+
+    email = factory.Sequence(lambda n: f"admin{n}@example.com")
+    is_staff = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A root category unless `parent` is given."""
+
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = factory.Faker("sentence")
+    parent = None
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """An active, in-stock product."""
+
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
+    description = factory.Faker("paragraph", nb_sentences=2)
+    brand = factory.Faker("company")
+    price = factory.Faker("pydecimal", left_digits=3, right_digits=2, positive=True, min_value=1, max_value=900)
+    stock = 10
+    category = factory.SubFactory(CategoryFactory)
+    is_active = True
+
+

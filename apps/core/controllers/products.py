@@ -1,6 +1,7 @@
 """Product controllers: `/api/products/`, `/api/products/{id}/`, `/api/products/{id}/restore/`."""
 
 from dependency_injector.wiring import Provide, inject
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser
@@ -22,10 +23,29 @@ from config.containers import Container
 WRITE_ERRORS = {400: ErrorResponseSerializer, 401: ErrorResponseSerializer, 403: ErrorResponseSerializer}
 
 
+@inject
+def _anonymous_hit(request: HttpRequest, kind: str, service: ProductService = Provide[Container.product_service]):
+    """The cached response for an anonymous GET, found by its exact URL in one cache read, or None.
+
+    The hit path of a public read skips DRF entirely (no authentication, throttling, query
+    validation or rendering): only requests that were answered before, validated and rendered
+    under the current generation, are found here. Requests with credentials go the full way so
+    a bad token is still a 401.
+    """
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    alias = {"url": request.build_absolute_uri()}
+    entry = service.peek_list(alias) if kind == "list" else service.peek_detail(alias)
+    return cached_response(request, entry) if entry is not None else None
+
+
 class ProductCollectionController(APIView):
     """`/api/products/`"""
 
     permission_classes = [IsAdminOrReadOnly]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs):
+        return _anonymous_hit(request, "list") or super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         tags=["products"],
@@ -39,7 +59,7 @@ class ProductCollectionController(APIView):
         query = ProductListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
-        page, page_size = params.pop("page"), params.pop("page_size")
+        page, page_size, cursor = params.pop("page"), params.pop("page_size"), params.pop("cursor", None)
 
         def render(result) -> bytes:
             return render_json(
@@ -47,7 +67,13 @@ class ProductCollectionController(APIView):
             )
 
         entry = service.cached_list(
-            ProductFilters(**params), page=page, page_size=page_size, render=render, variant=base_url(request)
+            ProductFilters(**params),
+            page=page,
+            page_size=page_size,
+            cursor=cursor,
+            render=render,
+            variant=base_url(request),
+            alias={"url": request.build_absolute_uri()},
         )
         return cached_response(request, entry)
 
@@ -70,6 +96,9 @@ class ProductItemController(APIView):
 
     permission_classes = [IsAdminOrReadOnly]
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs):
+        return _anonymous_hit(request, "detail") or super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         tags=["products"],
         summary="Read a product",
@@ -79,7 +108,11 @@ class ProductItemController(APIView):
     def get(self, request: Request, product_id: int, service: ProductService = Provide[Container.product_service]):
         if is_admin(request):  # admins also see inactive products; their reads bypass the public cache
             return Response(ProductOutputSerializer(service.get(product_id, include_inactive=True)).data)
-        entry = service.cached_detail(product_id, render=lambda p: render_json(ProductOutputSerializer(p).data))
+        entry = service.cached_detail(
+            product_id,
+            render=lambda p: render_json(ProductOutputSerializer(p).data),
+            alias={"url": request.build_absolute_uri()},
+        )
         return cached_response(request, entry)
 
     @extend_schema(

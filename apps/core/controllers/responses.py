@@ -22,6 +22,7 @@ def page_links(request: Request, page: Page) -> tuple[str | None, str | None]:
     """Absolute `next` and `previous` URLs for a page (cursor links when the page has cursors)."""
     url = request.build_absolute_uri()
     if page.number is None:
+        url = remove_query_param(url, "page")
         nxt = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
         prev = replace_query_param(url, "cursor", page.previous_cursor) if page.previous_cursor else None
         return nxt, prev

@@ -44,7 +44,16 @@ class ProductListQuerySerializer(PageQuerySerializer):
         help_text="Keywords over name, description and SKU.",
     )
     ordering = serializers.ChoiceField(
-        choices=ORDERINGS, required=False, help_text="Default `-created_at` (relevance first when searching)."
+        choices=ORDERINGS,
+        required=False,
+        help_text="Default `-created_at`; when searching, relevance (exact SKU, then name/SKU hits, then the rest).",
+    )
+    cursor = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        trim_whitespace=True,
+        help_text="Keyset pagination: empty for the first page, then the token in `next`/`previous`. Not with `page`.",
     )
 
     def validate_search(self, value: str) -> str | None:
@@ -55,6 +64,8 @@ class ProductListQuerySerializer(PageQuerySerializer):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError({"min_price": "min_price must not exceed max_price."})
+        if "cursor" in attrs and "page" in self.initial_data:
+            raise serializers.ValidationError({"cursor": "Use either page or cursor, not both."})
         return attrs
 
 

@@ -1,25 +1,38 @@
 """Products: filtered, searchable, cached listing; admin writes with soft delete and restore."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models import Category, Product
 from apps.core.services.categories import descendant_ids
 from apps.core.services.list_cache import CachedBody, ListCache
-from apps.core.services.pagination import Page, paginate
+from apps.core.services.pagination import Page, decode_cursor, encode_cursor, page_bounds
+from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses_postgres are re-exported
+    DEFAULT_ORDERING,
+    ORDERINGS,
+    ListPlan,
+    Segment,
+    bounded_count,
+    fetch_keyset,
+    fetch_offset,
+    list_setup,
+    order_fields,
+    parse_position,
+    search_plan,
+    trigram_plan,
+    uses_postgres,
+)
 from apps.core.services.slugs import unique_slug
 
-ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
-DEFAULT_ORDERING = "-created_at"
 PRODUCT_NAMESPACES = ("products", "product")
-SEARCH_CONFIG = "english"
 
 _UNSET = object()
 
@@ -63,13 +76,15 @@ class ProductInput:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-def uses_postgres() -> bool:
-    """True when the default database is PostgreSQL (full-text search, row locks)."""
-    return connection.vendor == "postgresql"
-
-
 class ProductService:
     """Lists, reads and writes products; owns their query building and cache invalidation.
+
+    Listing (see README, "Performance"): the rows of a page are found by an id-only query on a
+    covering index (a deferred join: deep OFFSETs walk the index, not the table), then loaded
+    with their categories in one query. Keyset pages (`cursor`) seek from the last row's sort
+    key instead. The `count` is exact up to `PRODUCT_COUNT_EXACT_LIMIT` matches and the planner's
+    estimate above it (flagged `count_is_estimate`); it is cached per filter set under the same
+    versioned invalidation as the pages, so any write makes the next read recount.
 
     Args:
         list_cache: versioned response cache for public lists and details.
@@ -79,16 +94,52 @@ class ProductService:
         self._list_cache = list_cache
 
     # --- reads ---------------------------------------------------------------------------
-    def list_page(self, filters: ProductFilters, *, page: int, page_size: int) -> Page[Product]:
+    def list_page(
+        self,
+        filters: ProductFilters,
+        *,
+        page: int = 1,
+        page_size: int,
+        cursor: str | None = None,
+        cache_count: bool = False,
+    ) -> Page[Product]:
         """One page of public products (active, not deleted) matching the filters.
 
-        Runs a constant number of queries whatever the page size: the category subtree (when
-        filtering by category), the count, and the page with its categories joined.
+        Two modes: page numbers (`page`, 1-based) or keyset (`cursor` not None: "" is the first
+        page, else a token from a previous page's `next_cursor`/`previous_cursor`). Runs a constant
+        number of queries whatever the page size or depth.
+
+        Returns:
+            A Page; `extra["count_is_estimate"]` is True when `count` is the planner's estimate
+            (more than PRODUCT_COUNT_EXACT_LIMIT matches).
 
         Raises:
-            NotFoundError: the page is past the last one.
+            NotFoundError: the page is past the last one (page mode).
+            InvalidInputError: the cursor is malformed, forged, or made for another ordering.
         """
-        return paginate(self._filtered_queryset(filters), page=page, page_size=page_size)
+        with transaction.atomic() if uses_postgres() else nullcontext():  # scopes list_setup's SET LOCALs
+            if uses_postgres():
+                with connection.cursor() as db:
+                    db.execute(*list_setup())
+            plan, count, estimated = self._plan_and_count(filters, cache_count=cache_count)
+            extra = {"count_is_estimate": True} if estimated else {}
+            if cursor is not None:
+                return self._cursor_page(plan, cursor, page_size, count, extra)
+            offset = (page - 1) * page_size
+            if not estimated:
+                page_bounds(count, page=page, page_size=page_size)
+            keys = fetch_offset(plan.segments, offset, page_size + 1)
+            if page > 1 and not keys:
+                raise NotFoundError("Invalid page: that page contains no results.", code="invalid_page", attr="page")
+            items = self._load([k.id for k in keys[:page_size]])
+        return Page(
+            items=items,
+            count=max(count, offset + len(keys[:page_size])) if estimated else count,
+            number=page,
+            size=page_size,
+            more=len(keys) > page_size,
+            extra=extra,
+        )
 
     def cached_list(
         self,
@@ -98,16 +149,30 @@ class ProductService:
         page_size: int,
         render: Callable[[Page[Product]], bytes],
         variant: str = "",
+        cursor: str | None = None,
+        alias: Mapping[str, Any] | None = None,
     ) -> CachedBody:
         """`list_page` rendered by `render`, served from the cache when the same query was rendered before.
 
         Args:
             variant: anything else the body depends on (the request's base URL for links).
+            alias: another key for the same body (the raw request URL), read back by `peek_list`.
         """
-        params = {**asdict(filters), "page": page, "page_size": page_size, "variant": variant}
+        params = {**asdict(filters), "page": page, "page_size": page_size, "variant": variant, "cursor": cursor}
         return self._list_cache.get_or_build(
-            "products", params, lambda: render(self.list_page(filters, page=page, page_size=page_size))
+            "products",
+            params,
+            lambda: render(self.list_page(filters, page=page, page_size=page_size, cursor=cursor, cache_count=True)),
+            aliases=[alias] if alias else (),
         )
+
+    def peek_list(self, alias: Mapping[str, Any]) -> CachedBody | None:
+        """A list body cached under `alias` by `cached_list` and still current, else None (one cache read)."""
+        return self._list_cache.peek("products", alias)
+
+    def peek_detail(self, alias: Mapping[str, Any]) -> CachedBody | None:
+        """A detail body cached under `alias` by `cached_detail` and still current, else None."""
+        return self._list_cache.peek("product", alias)
 
     def get(self, product_id: int, *, include_inactive: bool = False) -> Product:
         """Return a live product; inactive ones only when `include_inactive` (admins).
@@ -123,13 +188,20 @@ class ProductService:
         except Product.DoesNotExist:
             raise NotFoundError(f"Product {product_id} does not exist.") from None
 
-    def cached_detail(self, product_id: int, *, render: Callable[[Product], bytes]) -> CachedBody:
+    def cached_detail(
+        self, product_id: int, *, render: Callable[[Product], bytes], alias: Mapping[str, Any] | None = None
+    ) -> CachedBody:
         """The public detail body of a product, from the cache when present.
+
+        Args:
+            alias: another key for the same body (the raw request URL), read back by `peek_detail`.
 
         Raises:
             NotFoundError: no such live, active product (nothing is cached).
         """
-        return self._list_cache.get_or_build("product", {"id": product_id}, lambda: render(self.get(product_id)))
+        return self._list_cache.get_or_build(
+            "product", {"id": product_id}, lambda: render(self.get(product_id)), aliases=[alias] if alias else ()
+        )
 
     # --- writes --------------------------------------------------------------------------
     @transaction.atomic
@@ -188,8 +260,9 @@ class ProductService:
     def _base_queryset(self) -> QuerySet[Product]:
         return Product.objects.alive().select_related("category")
 
-    def _filtered_queryset(self, f: ProductFilters) -> QuerySet[Product]:
-        qs = self._base_queryset().filter(is_active=True)
+    def _public_queryset(self, f: ProductFilters) -> QuerySet[Product]:
+        """Public rows matching every filter but the search, unordered, without joins."""
+        qs = Product.objects.alive().filter(is_active=True)
         if f.category is not None:
             qs = qs.filter(category_id__in=self._category_ids(f.category))
         if f.min_price is not None:
@@ -198,26 +271,78 @@ class ProductService:
             qs = qs.filter(price__lte=f.max_price)
         if f.in_stock is not None:
             qs = qs.filter(stock__gt=0) if f.in_stock else qs.filter(stock=0)
-        if f.search:
-            qs = self._search(qs, f.search)
-            if f.ordering is None:
-                return (
-                    qs.order_by(F("search_rank").desc(), "-id")
-                    if uses_postgres()
-                    else qs.order_by("-created_at", "-id")
-                )
-        ordering = f.ordering or DEFAULT_ORDERING
-        return qs.order_by(ordering, f"{'-' if ordering.startswith('-') else ''}id")
+        return qs
 
-    def _search(self, qs: QuerySet[Product], text: str) -> QuerySet[Product]:
+    def _plan(self, f: ProductFilters) -> ListPlan:
+        """The ordered segments whose concatenation is the list (see `ListPlan`)."""
+        qs = self._public_queryset(f)
+        if not f.search:
+            ordering = f.ordering or DEFAULT_ORDERING
+            return ListPlan(ordering, [Segment(qs, order_fields(ordering))], qs)
         if not uses_postgres():
-            return qs.filter(Q(name__icontains=text) | Q(description__icontains=text) | Q(sku__icontains=text))
-        query = f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)"
-        return qs.filter(
-            RawSQL(f"core_product.search_vector @@ {query}", [text], output_field=BooleanField())
-        ).annotate(
-            search_rank=RawSQL(f"ts_rank_cd(core_product.search_vector, {query})", [text], output_field=FloatField())
+            matches = qs.filter(
+                Q(name__icontains=f.search) | Q(description__icontains=f.search) | Q(sku__icontains=f.search)
+            )
+            ordering = f.ordering or DEFAULT_ORDERING
+            return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches)
+        return search_plan(qs, f.search, f.ordering)
+
+    def _plan_and_count(self, f: ProductFilters, *, cache_count: bool) -> tuple[ListPlan, int, bool]:
+        """(plan, count, is_estimate); a search that finds nothing in full text falls back to trigrams."""
+        plan = self._plan(f)
+
+        def compute() -> tuple[int, bool, bool]:
+            count, estimated = bounded_count(plan.matches)
+            if count == 0 and f.search and uses_postgres():
+                return (*bounded_count(trigram_plan(self._public_queryset(f), f.search, f.ordering).matches), True)
+            return count, estimated, False
+
+        if cache_count:
+            params = {**asdict(f), "ordering": None, "kind": "count"}
+            count, estimated, fallback = self._list_cache.get_or_compute("products", params, compute)
+        else:
+            count, estimated, fallback = compute()
+        if fallback:
+            plan = trigram_plan(self._public_queryset(f), f.search, f.ordering)
+        return plan, count, estimated
+
+    def _cursor_page(self, plan: ListPlan, token: str, page_size: int, count: int, extra: dict) -> Page[Product]:
+        if token:
+            position = decode_cursor(token)
+            if position.get("o") != plan.ordering or position.get("d") not in ("n", "p"):
+                raise InvalidInputError("The cursor belongs to another ordering.", code="invalid_cursor", attr="cursor")
+            segment_index, values = parse_position(plan, position)
+            forward = position["d"] == "n"
+        else:
+            segment_index, values, forward = 0, None, True
+        keys = fetch_keyset(plan.segments, segment_index, values, page_size + 1, forward=forward)
+        more = len(keys) > page_size
+        keys = keys[:page_size]
+        if not forward:
+            keys.reverse()
+        has_next = more if forward else bool(token)
+        has_previous = bool(token) if forward else more
+        next_cursor = previous_cursor = None
+        if keys and has_next:
+            next_cursor = encode_cursor({"o": plan.ordering, "d": "n", "s": keys[-1].segment, "k": keys[-1].values})
+        if keys and has_previous:
+            previous_cursor = encode_cursor({"o": plan.ordering, "d": "p", "s": keys[0].segment, "k": keys[0].values})
+        return Page(
+            items=self._load([k.id for k in keys]),
+            count=count,
+            number=None,
+            size=page_size,
+            next_cursor=next_cursor,
+            previous_cursor=previous_cursor,
+            extra=extra,
         )
+
+    def _load(self, ids: list[int]) -> list[Product]:
+        """The products with these ids, categories joined, in the order of `ids` (one query)."""
+        if not ids:
+            return []
+        rows = self._base_queryset().order_by().in_bulk(ids)
+        return [rows[i] for i in ids if i in rows]
 
     @staticmethod
     def _category_ids(value: str) -> list[int]:

@@ -196,9 +196,14 @@ class CatalogGenerator:
             name = f"{root_names[len(self.roots) % len(root_names)]} {len(self.roots)}"
             self.roots.append((name, slugify(name)))
         self.children: list[tuple[str, str, int]] = []  # (name, slug, root index)
+        taken = {slug for _, slug in self.roots}
         for r, (name, slug) in enumerate(self.roots):
             for q in rng.sample(QUALIFIERS, k=min(children, len(QUALIFIERS))):
-                self.children.append((f"{name} {q}", f"{slug}-{slugify(q)}", r))
+                child_slug = f"{slug}-{slugify(q)}"
+                while child_slug in taken:  # "Kitchen" + "Accessories" is also a DummyJSON root
+                    child_slug += "-range"
+                taken.add(child_slug)
+                self.children.append((f"{name} {q}", child_slug, r))
         words = list(vocabulary.words)
         rng.shuffle(words)
         self._words = words
@@ -277,6 +282,8 @@ class Command(BaseCommand):
         if opts["products"] < 0:
             raise CommandError("--products must be >= 0")
         until_day = opts["until"] or datetime.now(UTC).date()
+        if isinstance(until_day, str):  # call_command(until="YYYY-MM-DD") skips argparse's type
+            until_day = date.fromisoformat(until_day)
         until = datetime(until_day.year, until_day.month, until_day.day, tzinfo=UTC)
         data_dir = opts["data_dir"] or shared_dir() / "data" / "dummyjson"
         generator = CatalogGenerator(
@@ -310,7 +317,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _clear() -> None:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
                 cursor.execute(f"TRUNCATE {Product._meta.db_table} RESTART IDENTITY CASCADE")
@@ -387,7 +394,8 @@ class Command(BaseCommand):
                     began = time.monotonic()
                     cursor.execute(definition)
                     progress.write(f"  {name}: {time.monotonic() - began:.1f}s")
-            cursor.execute(f"VACUUM ANALYZE {table}")
+            # VACUUM sets the visibility map (index-only scans); it cannot run inside a transaction.
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
             cursor.execute("SET synchronous_commit = on")
             cursor.execute("RESET statement_timeout")
 

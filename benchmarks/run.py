@@ -126,9 +126,8 @@ def discover_scenarios() -> dict:
     )
     common = common_word(0.28)
     rare = line_word(1234)
-    detail_id = Product.objects.filter(deleted_at__isnull=True, is_active=True).order_by("id").values_list("id", flat=True)[
-        500
-    ]
+    public = Product.objects.filter(deleted_at__isnull=True, is_active=True)
+    detail_id = public.order_by("id").values_list("id", flat=True)[500]
     service = ProductService(ListCache(DummyCache("bench", {}), 1))
     deep = service.list_page(ProductFilters(), page=2000, page_size=20)
     key = deep.items[-1]
@@ -147,7 +146,12 @@ def discover_scenarios() -> dict:
         "page_2000": ("/api/products/?page=2000", ProductFilters(), 2000, None),
         "cursor_40k": (f"/api/products/?cursor={cursor}", ProductFilters(), 1, cursor),
         "detail": (f"/api/products/{detail_id}/", None, None, None),
-        "in_stock_price": ("/api/products/?in_stock=true&ordering=price", ProductFilters(in_stock=True, ordering="price"), 1, None),
+        "in_stock_price": (
+            "/api/products/?in_stock=true&ordering=price",
+            ProductFilters(in_stock=True, ordering="price"),
+            1,
+            None,
+        ),
     }
 
 
@@ -222,7 +226,8 @@ def warm(url: str) -> str:
 def wrk(url: str, clients: int, duration_s: int, *, etag: str | None = None) -> dict:
     """One wrk run; returns {"rps", "p50_ms", "p95_ms", "p99_ms", "requests", "non2xx", "errors"}."""
     threads = min(clients, 2)
-    cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{duration_s}s", "--timeout", "10s", "-s", str(LUA), url]
+    cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{duration_s}s", "--timeout", "10s"]
+    cmd += ["-s", str(LUA), url]
     env = {**os.environ, "BENCH_IF_NONE_MATCH": etag or ""}
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("WRKJSON "))

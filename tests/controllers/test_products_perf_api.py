@@ -139,3 +139,18 @@ def test_count_estimate_flag_appears_only_above_the_limit(api_client, settings, 
     else:
         assert "count_is_estimate" not in body
     assert body["next"] is not None
+
+
+def test_fast_product_representation_equals_drf_generic_output():
+    from rest_framework import serializers as drf
+
+    from apps.core.serializers.products import ProductOutputSerializer
+
+    product = ProductFactory(price="1234.5", rating="4.5", review_count=2, stock=0)
+    product.refresh_from_db()
+    fast = ProductOutputSerializer(product).data
+    generic = drf.ModelSerializer.to_representation(ProductOutputSerializer(), product)
+    assert fast == generic
+    assert fast["price"] == "1234.50"
+    assert fast["rating"] == "4.50"
+    assert fast["created_at"].endswith("Z")

@@ -1,5 +1,7 @@
 """Product serializers: the list query, writes, and what clients read."""
 
+import decimal
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -123,3 +125,48 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Product) -> dict:
+        """The declared fields, built directly when they are the ones `_fast_representation` knows.
+
+        DRF's generic path costs ~90 us per product (a fifth of an uncached list request);
+        this one gives the same JSON (tests compare both) in a few microseconds. A field added to
+        Meta.fields switches back to the generic path until `_fast_representation` learns it.
+        """
+        if self.Meta.fields != _FAST_FIELDS:
+            return super().to_representation(instance)
+        return _fast_representation(instance)
+
+
+_FAST_FIELDS = ProductOutputSerializer.Meta.fields
+_CENT = Decimal("0.01")
+_RATING_CONTEXT = decimal.Context(prec=3)
+_PRICE_CONTEXT = decimal.Context(prec=10)
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _fast_representation(p: Product) -> dict:
+    category = p.category
+    return {
+        "id": p.id,
+        "name": p.name,
+        "slug": p.slug,
+        "sku": p.sku,
+        "description": p.description,
+        "brand": p.brand,
+        "price": f"{p.price.quantize(_CENT, context=_PRICE_CONTEXT):f}",
+        "stock": p.stock,
+        "in_stock": p.stock > 0,
+        "category": {"id": category.id, "name": category.name, "slug": category.slug},
+        "is_active": p.is_active,
+        "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
+        "review_count": p.review_count,
+        "created_at": _timestamp(p.created_at),
+        "updated_at": _timestamp(p.updated_at),
+    }

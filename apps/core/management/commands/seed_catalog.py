@@ -20,6 +20,7 @@ What a catalog looks like (the same for a given --seed, --products and --until):
 """
 
 import io
+import itertools
 import json
 import math
 import os
@@ -27,11 +28,13 @@ import random
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -276,6 +279,7 @@ class Command(BaseCommand):
         parser.add_argument("--clear", action="store_true", help="Delete every product first (TRUNCATE on PG).")
         parser.add_argument("--method", choices=["auto", "copy", "orm"], default="auto", help="auto: COPY on PG.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument("--jobs", type=int, default=2, help="Parallel COPY connections for large loads.")
         parser.add_argument("--data-dir", type=Path, default=None, help="Folder with DummyJSON products.json.")
 
     def handle(self, *args, **opts) -> None:
@@ -307,7 +311,7 @@ class Command(BaseCommand):
         progress = tqdm(total=generator.products, unit="product", disable=opts["no_progress"], smoothing=0.1)
         with progress:
             if use_copy:
-                self._copy(generator, category_ids, progress)
+                self._copy(generator, category_ids, progress, jobs=opts["jobs"])
             else:
                 self._orm(generator, category_ids, progress)
         self.stdout.write(
@@ -365,26 +369,41 @@ class Command(BaseCommand):
         # auto_now_add overwrote created_at: put the generated spread back in one pass per batch.
         _restore_created_at(generator)
 
-    def _copy(self, generator: CatalogGenerator, category_ids: list[int], progress: tqdm, batch: int = 10_000) -> None:
+    def _copy(self, generator: CatalogGenerator, category_ids: list[int], progress: tqdm, jobs: int) -> None:
+        """COPY the rows with explicit ids (deterministic whatever the parallelism).
+
+        Large loads drop the table's secondary indexes first and rebuild them after, and split
+        the rows over `jobs` connections: the server-side work of a row (generated tsvector
+        columns, unique checks) is what limits the load, and it then runs on several cores.
+        """
         table = Product._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET statement_timeout = 0")  # the app's per-statement limit is for requests
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+            first_id = cursor.fetchone()[0] + 1
+            large = generator.products >= 50_000 and not connection.in_atomic_block
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
                 "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
                 [table, table],
             )
-            indexes = cursor.fetchall() if generator.products >= 50_000 else []
+            indexes = cursor.fetchall() if large else []
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
             try:
-                copy_sql = f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for start in range(0, generator.products, batch):
-                        stop = min(start + batch, generator.products)
-                        copy.write(_copy_chunk(generator.rows(start, stop), category_ids))
-                        progress.update(stop - start)
+                if large and jobs > 1:
+                    bounds = [generator.products * k // jobs for k in range(jobs + 1)]
+                    bounds = [b - b % BLOCK for b in bounds[:-1]] + [generator.products]
+                    with ThreadPoolExecutor(max_workers=jobs) as pool:
+                        futures = [
+                            pool.submit(_copy_range, generator, category_ids, first_id, start, stop, progress, None)
+                            for start, stop in itertools.pairwise(bounds)
+                        ]
+                        for future in futures:
+                            future.result()
+                else:
+                    _copy_range(generator, category_ids, first_id, 0, generator.products, progress, cursor.cursor)
             finally:
                 if indexes:
                     progress.write(f"Building {len(indexes)} indexes...")
@@ -394,20 +413,43 @@ class Command(BaseCommand):
                     began = time.monotonic()
                     cursor.execute(definition)
                     progress.write(f"  {name}: {time.monotonic() - began:.1f}s")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
             # VACUUM sets the visibility map (index-only scans); it cannot run inside a transaction.
             cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
             cursor.execute("SET synchronous_commit = on")
             cursor.execute("RESET statement_timeout")
 
 
-def _copy_chunk(rows: Iterator[Row], category_ids: list[int]) -> bytes:
-    """Rows in COPY's text format (the generator never emits tabs, newlines or backslashes)."""
+def _copy_range(generator, category_ids, first_id, start, stop, progress, cursor, batch: int = 10_000) -> None:
+    """COPY rows start..stop-1 through `cursor`, or through a connection of its own when cursor is None."""
+    own = None
+    if cursor is None:
+        own = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        cursor = own.cursor()
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SET statement_timeout = 0")
+    try:
+        columns = ", ".join(("id", *_COPY_COLUMNS))
+        with cursor.copy(f"COPY {Product._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for begin in range(start, stop, batch):
+                end = min(begin + batch, stop)
+                copy.write(_copy_chunk(generator.rows(begin, end), category_ids, first_id + begin))
+                progress.update(end - begin)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _copy_chunk(rows: Iterator[Row], category_ids: list[int], first_id: int) -> bytes:
+    """Rows in COPY's text format, ids from `first_id` (the generator never emits tabs, newlines or backslashes)."""
     out = io.StringIO()
-    for r in rows:
+    for n, r in enumerate(rows, start=first_id):
         created = r.created_at.isoformat()
         deleted = r.deleted_at.isoformat() if r.deleted_at else "\\N"
         out.write(
-            f"{created}\t{created}\t{deleted}\t{r.name}\t{r.slug}\t{r.sku}\t{r.description}\t{r.brand}\t"
+            f"{n}\t{created}\t{created}\t{deleted}\t{r.name}\t{r.slug}\t{r.sku}\t{r.description}\t{r.brand}\t"
             f"{r.price}\t{r.stock}\t{category_ids[r.child]}\t{'t' if r.is_active else 'f'}\t\\N\t0\n"
         )
     return out.getvalue().encode()

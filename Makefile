@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint
+.PHONY: install run test lint bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Product read benchmark on a seeded catalog (PostgreSQL + Redis + wrk; see benchmarks/run.py). Not part of `make test`.
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -92,3 +92,11 @@ def test_search_ignores_deleted_and_inactive_products(product_service):
     make("Aurora chair", is_active=False)
     make("Aurora sofa", deleted_at=timezone.now())
     assert search(product_service, "aurora") == [live.pk]
+
+
+@pytest.mark.postgres
+def test_search_prefix_is_the_typed_word_not_its_stem(product_service):
+    apple = make("Apple juice")
+    make("Apply glue", description="Apply twice.")
+    assert search(product_service, "apple") == [apple.pk]
+    assert search(product_service, "appl") != [apple.pk]  # a shorter prefix finds both

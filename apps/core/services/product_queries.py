@@ -24,11 +24,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.core.exceptions import InvalidInputError
+from apps.core.models import Product
 
 ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
 DEFAULT_ORDERING = "-created_at"
@@ -75,6 +77,7 @@ class Key:
     segment: int
     id: int
     values: list
+    row: Any = None  # the loaded Product, when the segment's query loaded it already
 
 
 def order_fields(ordering: str) -> tuple[str, str]:
@@ -87,16 +90,17 @@ def tsquery_sql(text: str) -> tuple[str, list[str]]:
 
     `websearch_to_tsquery` semantics ("quoted phrases", `or`, `-excluded`), and the last word,
     when it is a plain word still being typed, also matches as a prefix ("ipho" finds "iPhone").
+    The prefix is the word as typed, not its stem: "apple" must not find "apply" ('appl':*).
     """
     match = _LAST_WORD.search(text)
     if match and text.count('"') % 2 == 0:
         head = text[: match.start(1)].rstrip()
         word = match.group(1)
         if word.lower() != "or" and not head.lower().endswith(" or") and head.lower() != "or":
-            prefix = f"to_tsquery('{SEARCH_CONFIG}', %s)"
+            last = f"(to_tsquery('{SEARCH_CONFIG}', %s) || to_tsquery('simple', %s))"
             if not head:
-                return prefix, [f"{word}:*"]
-            return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {prefix})", [head, f"{word}:*"]
+                return last, [word, f"{word.lower()}:*"]
+            return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {last})", [head, word, f"{word.lower()}:*"]
     return f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)", [text]
 
 
@@ -129,7 +133,7 @@ def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
 
 def trigram_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
     """Names within a typo or so of the text: pg_trgm `<%` (word_similarity at least
-    SEARCH_TRIGRAM_THRESHOLD, set by `LIST_SETUP_SQL`) on the GIN trigram index of lower(name)."""
+    SEARCH_TRIGRAM_THRESHOLD, see `set_trigram_threshold`) on the GIN trigram index of lower(name)."""
     lowered = text.lower()
     near = RawSQL("%s <%% lower(name)", [lowered], output_field=BooleanField())
     similarity = RawSQL("word_similarity(%s, lower(name))", [lowered], output_field=FloatField())
@@ -139,18 +143,17 @@ def trigram_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
     return ListPlan(SIMILARITY, [Segment(matches, ("-similarity", "-id"))], matches)
 
 
-def list_setup() -> tuple[str, list]:
-    """SQL run first in the transaction of every PostgreSQL list read (one round trip).
+def set_trigram_threshold() -> None:
+    """Set pg_trgm's word_similarity_threshold (the `<%` operator) to SEARCH_TRIGRAM_THRESHOLD.
 
-    `enable_seqscan = off` keeps the planner on the indexes for the LIMIT-ed queries of a list
-    (its cost model otherwise picks a sequential scan that stops "soon", which for a rare or
-    absent search word means reading the whole table); `word_similarity_threshold` is the
-    typo tolerance of the trigram fallback. Both are LOCAL to the transaction.
+    Session-level on the current connection: only the typo fallback uses `<%`, and setting it
+    inside a transaction instead would cost three extra statements on every list request.
     """
-    return (
-        "SELECT set_config('enable_seqscan', 'off', true), set_config('pg_trgm.word_similarity_threshold', %s, true)",
-        [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
+        )
 
 
 def bounded_count(matches: QuerySet) -> tuple[int, bool]:
@@ -165,7 +168,13 @@ def bounded_count(matches: QuerySet) -> tuple[int, bool]:
     if not uses_postgres():
         return ids.count(), False
     limit = settings.PRODUCT_COUNT_EXACT_LIMIT
-    estimate = int(json.loads(ids.explain(format="json"))[0]["Plan"]["Plan Rows"])
+    try:
+        plan = ids.explain(format="json")
+    except EmptyResultSet:
+        plan = ""
+    if not plan:  # e.g. category__in=[]: nothing can match and Django sends no query
+        return 0, False
+    estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
     if estimate > 2 * limit:
         return estimate, True
     counted = ids[: limit + 1].count()
@@ -186,8 +195,21 @@ def _key_values(row: Sequence[Any]) -> list:
     return out
 
 
-def _keys_query(segment: Segment, order: Sequence[str]) -> QuerySet:
-    return segment.qs.order_by(*order).values_list("id", *(f.lstrip("-") for f in segment.order))
+def _fetch(segment: Segment, qs: QuerySet, order: Sequence[str], index: int, start: int, stop: int) -> list[Key]:
+    """Rows start..stop-1 of `qs` sorted by `order`, as keys of segment `index` (one query).
+
+    Plain segments load the page's rows with their categories in the same statement, through a
+    deferred join: `WHERE id IN (SELECT id ... ORDER BY ... LIMIT/OFFSET)`, whose inner part is
+    an index-only range scan. Annotated segments (trigram similarity) return ids and keys; the
+    caller loads their rows.
+    """
+    fields = [f.lstrip("-") for f in segment.order]
+    if qs.query.annotations:
+        rows = qs.order_by(*order).values_list("id", *fields)[start:stop]
+        return [Key(index, row[0], _key_values(row[1:])) for row in rows]
+    ids = qs.order_by(*order).values("id")[start:stop]
+    products = Product.objects.select_related("category").filter(pk__in=ids).order_by(*order)
+    return [Key(index, p.pk, _key_values([getattr(p, f) for f in fields]), p) for p in products]
 
 
 def fetch_offset(segments: Sequence[Segment], offset: int, limit: int) -> list[Key]:
@@ -198,9 +220,9 @@ def fetch_offset(segments: Sequence[Segment], offset: int, limit: int) -> list[K
         need = limit - len(keys)
         if need <= 0:
             break
-        rows = list(_keys_query(segment, segment.order)[skip : skip + need])
-        if rows:
-            keys += [Key(index, row[0], _key_values(row[1:])) for row in rows]
+        found = _fetch(segment, segment.qs, segment.order, index, skip, skip + need)
+        if found:
+            keys += found
             skip = 0
         elif skip:
             skip -= segment.qs.order_by().values("id")[:skip].count()  # the whole segment lies before
@@ -243,8 +265,7 @@ def fetch_keyset(
         if values is not None and index == segment:
             qs = qs.filter(_seek(current.order, values, forward))
         order = current.order if forward else _reverse(current.order)
-        rows = list(_keys_query(Segment(qs, current.order), order)[:need])
-        keys += [Key(index, row[0], _key_values(row[1:])) for row in rows]
+        keys += _fetch(current, qs, order, index, 0, need)
     return keys
 
 

@@ -1,7 +1,6 @@
 """Products: filtered, searchable, cached listing; admin writes with soft delete and restore."""
 
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,21 +17,40 @@ from apps.core.services.pagination import Page, decode_cursor, encode_cursor, pa
 from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses_postgres are re-exported
     DEFAULT_ORDERING,
     ORDERINGS,
+    Key,
     ListPlan,
     Segment,
     bounded_count,
     fetch_keyset,
     fetch_offset,
-    list_setup,
     order_fields,
     parse_position,
     search_plan,
+    set_trigram_threshold,
     trigram_plan,
     uses_postgres,
 )
 from apps.core.services.slugs import unique_slug
 
 PRODUCT_NAMESPACES = ("products", "product")
+MAX_ID = 2**63 - 1  # bigint: a larger id in a query string names nothing
+
+
+def subtree_ids_by_slug(slug: str) -> list[int]:
+    """Ids of the live category with this slug and of all its live descendants (one recursive query)."""
+    table = Category._meta.db_table
+    sql = f"""
+        WITH RECURSIVE tree(id) AS (
+            SELECT id FROM {table} WHERE slug = %s AND deleted_at IS NULL
+            UNION
+            SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id WHERE c.deleted_at IS NULL
+        )
+        SELECT id FROM tree
+    """  # noqa: S608 - table name is ours, the value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug])
+        return [row[0] for row in cursor.fetchall()]
+
 
 _UNSET = object()
 
@@ -117,21 +135,17 @@ class ProductService:
             NotFoundError: the page is past the last one (page mode).
             InvalidInputError: the cursor is malformed, forged, or made for another ordering.
         """
-        with transaction.atomic() if uses_postgres() else nullcontext():  # scopes list_setup's SET LOCALs
-            if uses_postgres():
-                with connection.cursor() as db:
-                    db.execute(*list_setup())
-            plan, count, estimated = self._plan_and_count(filters, cache_count=cache_count)
-            extra = {"count_is_estimate": True} if estimated else {}
-            if cursor is not None:
-                return self._cursor_page(plan, cursor, page_size, count, extra)
-            offset = (page - 1) * page_size
-            if not estimated:
-                page_bounds(count, page=page, page_size=page_size)
-            keys = fetch_offset(plan.segments, offset, page_size + 1)
-            if page > 1 and not keys:
-                raise NotFoundError("Invalid page: that page contains no results.", code="invalid_page", attr="page")
-            items = self._load([k.id for k in keys[:page_size]])
+        plan, count, estimated = self._plan_and_count(filters, cache_count=cache_count)
+        extra = {"count_is_estimate": True} if estimated else {}
+        if cursor is not None:
+            return self._cursor_page(plan, cursor, page_size, count, extra)
+        offset = (page - 1) * page_size
+        if not estimated:
+            page_bounds(count, page=page, page_size=page_size)
+        keys = fetch_offset(plan.segments, offset, page_size + 1)
+        if page > 1 and not keys:
+            raise NotFoundError("Invalid page: that page contains no results.", code="invalid_page", attr="page")
+        items = self._load(keys[:page_size])
         return Page(
             items=items,
             count=max(count, offset + len(keys[:page_size])) if estimated else count,
@@ -294,6 +308,7 @@ class ProductService:
         def compute() -> tuple[int, bool, bool]:
             count, estimated = bounded_count(plan.matches)
             if count == 0 and f.search and uses_postgres():
+                set_trigram_threshold()
                 return (*bounded_count(trigram_plan(self._public_queryset(f), f.search, f.ordering).matches), True)
             return count, estimated, False
 
@@ -303,6 +318,7 @@ class ProductService:
         else:
             count, estimated, fallback = compute()
         if fallback:
+            set_trigram_threshold()
             plan = trigram_plan(self._public_queryset(f), f.search, f.ordering)
         return plan, count, estimated
 
@@ -328,7 +344,7 @@ class ProductService:
         if keys and has_previous:
             previous_cursor = encode_cursor({"o": plan.ordering, "d": "p", "s": keys[0].segment, "k": keys[0].values})
         return Page(
-            items=self._load([k.id for k in keys]),
+            items=self._load(keys),
             count=count,
             number=None,
             size=page_size,
@@ -337,18 +353,18 @@ class ProductService:
             extra=extra,
         )
 
-    def _load(self, ids: list[int]) -> list[Product]:
-        """The products with these ids, categories joined, in the order of `ids` (one query)."""
-        if not ids:
-            return []
-        rows = self._base_queryset().order_by().in_bulk(ids)
-        return [rows[i] for i in ids if i in rows]
+    def _load(self, keys: list[Key]) -> list[Product]:
+        """The products of these keys in order; rows not loaded by the fetch come in one query."""
+        missing = [k.id for k in keys if k.row is None]
+        rows = self._base_queryset().order_by().in_bulk(missing) if missing else {}
+        return [k.row if k.row is not None else rows[k.id] for k in keys if k.row is not None or k.id in rows]
 
     @staticmethod
     def _category_ids(value: str) -> list[int]:
-        qs = Category.objects.alive()
-        category_id = int(value) if value.isdigit() else qs.filter(slug=value).values_list("pk", flat=True).first()
-        return descendant_ids(category_id) if category_id else []
+        """Ids of the live category `value` (id or slug) and its live descendants, in one query."""
+        if value.isdigit():
+            return descendant_ids(int(value)) if int(value) <= MAX_ID else []
+        return subtree_ids_by_slug(value)
 
     @staticmethod
     def _locked(qs: QuerySet[Product], product_id: int) -> Product:

@@ -37,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nexus_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+# The servers and this process sign cursors with the same key (the cursor scenario's token is made here).
+BENCH_SECRET_KEY = "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
 
 import django  # noqa: E402
 
@@ -184,7 +187,7 @@ class Server:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "SECRET_KEY": BENCH_SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "THROTTLE_RATE_ANON": "1000000/s",

@@ -15,7 +15,8 @@ What a catalog looks like (the same for a given --seed, --products and --until):
   `NEXUS_SHARED_DIR`/data/dummyjson is there, plus a built-in list) with Zipf-like frequencies,
   so some words are in a third of the descriptions and most are rare.
 * Prices are log-normal (median about 67, in the shop's currency), ~10% of products are out of
-  stock, ~1% inactive, ~0.5% soft-deleted, created_at is spread over the three years before --until.
+  stock, ~1% inactive, ~0.5% soft-deleted, created_at is spread over the three years before --until
+  and grows with the row number (ids follow creation time, as in a live shop).
 * SKUs (`<ROOT>-<BRAND>-<n>`) and slugs (`<name>-<n>`) are unique.
 """
 
@@ -240,7 +241,9 @@ class CatalogGenerator:
         body = rng.choices(self._words, cum_weights=self._cum_weights, k=rng.randint(12, 30))
         description = f"{' '.join(body).capitalize()}. A {adjective} {noun} by {v.brands[b]}."
         price = min(max(math.exp(rng.gauss(4.2, 1.1)), 0.5), 99_999.0)
-        created = self._until - timedelta(seconds=rng.random() * self._span_s)
+        # Row i is created in the i-th slice of the three years: ids follow creation time as in a
+        # live shop (the heap is then in created_at order, like a table filled by real inserts).
+        created = self._until - timedelta(seconds=self._span_s * (1 - (i + rng.random()) / self.products))
         deleted = created + timedelta(days=1) if rng.random() < 0.005 else None
         stock = 0 if rng.random() < 0.10 else rng.randint(1, 500)
         return Row(

@@ -125,7 +125,9 @@ class ProductService:
 
         Two modes: page numbers (`page`, 1-based) or keyset (`cursor` not None: "" is the first
         page, else a token from a previous page's `next_cursor`/`previous_cursor`). Runs a constant
-        number of queries whatever the page size or depth.
+        number of queries whatever the page size or depth (2 to 6, see README "Performance").
+        `cache_count` reuses the count of the same filters from the list cache (`cached_list` does;
+        it is invalidated with the pages, so it is never stale after a committed write).
 
         Returns:
             A Page; `extra["count_is_estimate"]` is True when `count` is the planner's estimate

@@ -289,9 +289,9 @@ class ProductService:
             qs = qs.filter(stock__gt=0) if f.in_stock else qs.filter(stock=0)
         return qs
 
-    def _plan(self, f: ProductFilters) -> ListPlan:
-        """The ordered segments whose concatenation is the list (see `ListPlan`)."""
-        qs = self._public_queryset(f)
+    @staticmethod
+    def _plan(f: ProductFilters, qs: QuerySet[Product]) -> ListPlan:
+        """The ordered segments whose concatenation is the list (see `ListPlan`); `qs` is `_public_queryset(f)`."""
         if not f.search:
             ordering = f.ordering or DEFAULT_ORDERING
             return ListPlan(ordering, [Segment(qs, order_fields(ordering))], qs)
@@ -305,13 +305,14 @@ class ProductService:
 
     def _plan_and_count(self, f: ProductFilters, *, cache_count: bool) -> tuple[ListPlan, int, bool]:
         """(plan, count, is_estimate); a search that finds nothing in full text falls back to trigrams."""
-        plan = self._plan(f)
+        public = self._public_queryset(f)
+        plan = self._plan(f, public)
 
         def compute() -> tuple[int, bool, bool]:
             count, estimated = bounded_count(plan.matches)
             if count == 0 and f.search and uses_postgres():
                 set_trigram_threshold()
-                return (*bounded_count(trigram_plan(self._public_queryset(f), f.search, f.ordering).matches), True)
+                return (*bounded_count(trigram_plan(public, f.search, f.ordering).matches), True)
             return count, estimated, False
 
         if cache_count:
@@ -321,7 +322,7 @@ class ProductService:
             count, estimated, fallback = compute()
         if fallback:
             set_trigram_threshold()
-            plan = trigram_plan(self._public_queryset(f), f.search, f.ordering)
+            plan = trigram_plan(public, f.search, f.ordering)
         return plan, count, estimated
 
     def _cursor_page(self, plan: ListPlan, token: str, page_size: int, count: int, extra: dict) -> Page[Product]:

@@ -182,6 +182,11 @@ PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 
+# --- demo data -----------------------------------------------------------------------------
+# Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.
+NEXUS_SHARED_DIR = env.path("NEXUS_SHARED_DIR", default=str(BASE_DIR.parent / "shared"))
+DUMMYJSON_DIR = Path(NEXUS_SHARED_DIR) / "data" / "dummyjson"
+
 # --- CORS and security ----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Request-ID"]

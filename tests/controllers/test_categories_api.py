@@ -166,6 +166,8 @@ def test_detail_is_public(request, who):
 def test_detail_unknown_or_deleted_is_404(api_client, admin_client):
     gone = CategoryFactory(deleted_at=timezone.now())
     assert_envelope(api_client.get(detail(987654)), 404, code="not_found")
+    assert_envelope(api_client.get(detail(10**20)), 404)
+    assert_envelope(admin_client.delete(detail(10**20)), 404)
     assert_envelope(api_client.get(detail(gone.pk)), 404)
     assert_envelope(admin_client.get(detail(gone.pk)), 404)
 

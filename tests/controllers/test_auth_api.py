@@ -132,6 +132,11 @@ def test_register_malformed_json_is_400(api_client):
     assert_envelope(response, 400, code="parse_error")
 
 
+def test_register_form_encoded_body_is_415(api_client):
+    response = api_client.post(REGISTER, {"email": "x@example.com", "password": "a-Long-secret-77"})  # multipart
+    assert_envelope(response, 415, code="unsupported_media_type")
+
+
 def test_register_then_login_works(api_client):
     api_client.post(REGISTER, {"email": "flow@example.com", "password": "a-Long-secret-77"}, format="json")
     response = login(api_client, "flow@example.com", "a-Long-secret-77")

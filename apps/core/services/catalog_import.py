@@ -255,7 +255,7 @@ class CatalogImportService:
                 slug = record.category_slug
                 self._reload(products, record.sku, Product.objects.filter(sku=record.sku).first())
                 self._reload(categories, slug, Category.objects.filter(slug=slug).first())
-                self._skip(report, index, record.sku, f"rejected by the database: {exc}".strip())
+                self._skip(report, index, record.sku, "rejected by the database: " + " ".join(str(exc).split()))
                 continue
             report.categories_created += category_created
             setattr(report, outcome, getattr(report, outcome) + 1)

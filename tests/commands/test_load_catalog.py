@@ -145,6 +145,7 @@ def test_load_catalog_accepts_the_api_wrapper_object(write_json):
         (record("B-14", category=7), "category: expected a string"),
         (record("B-15", brand=["Acme"]), "brand: expected a string"),
         (record("B-16", availabilityStatus=3), "availabilityStatus: expected a string"),
+        (record("B-17", description="nul \x00 byte"), "description: contains a NUL character"),
     ],
 )
 def test_load_catalog_reports_a_malformed_record_with_its_index_and_loads_the_rest(write_json, bad, reason):

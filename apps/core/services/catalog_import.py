@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from apps.core.exceptions import InvalidInputError
@@ -144,6 +144,8 @@ def _text(raw: Mapping, key: str, *, required: bool, max_length: int | None) -> 
     if not isinstance(value, str):
         raise MalformedRecordError(f"{key}: expected a string, got {type(value).__name__}")
     value = value.strip()
+    if "\x00" in value:
+        raise MalformedRecordError(f"{key}: contains a NUL character")
     if required and not value:
         raise MalformedRecordError(f"{key}: empty")
     if max_length is not None and len(value) > max_length:
@@ -250,7 +252,7 @@ class CatalogImportService:
                 with transaction.atomic():
                     category, category_created = self._category(record.category_slug, categories)
                     outcome = self._upsert(record, category, products)
-            except IntegrityError as exc:
+            except DatabaseError as exc:  # e.g. a unique race: skip the record, keep the import
                 # The savepoint rolled back: reload the rows it may have touched in memory.
                 slug = record.category_slug
                 self._reload(products, record.sku, Product.objects.filter(sku=record.sku).first())

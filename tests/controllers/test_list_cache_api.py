@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CategoryFactory, ProductFactory
-from tests.services.test_list_cache import dead_list_cache  # noqa: F401 - fixture
+from tests.services.test_list_cache import dead_cache, dead_list_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -124,11 +124,14 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default="") or None,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+# Without JWT_SIGNING_KEY simplejwt signs with SECRET_KEY (set by local/test/production, so not here:
+# a None or "" key here would break every token).
+if env.str("JWT_SIGNING_KEY", default=""):
+    SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_SIGNING_KEY")
 
 # --- REST framework -------------------------------------------------------------------------
 THROTTLE_RATES = {
@@ -171,6 +174,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise call validator.swagger.io (no network for the docs).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
@@ -185,6 +190,11 @@ SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
 # pg_trgm word_similarity a product name needs for the typo fallback of a search.
 SEARCH_TRIGRAM_THRESHOLD = env.float("SEARCH_TRIGRAM_THRESHOLD", default=0.3)
+
+# --- demo data -----------------------------------------------------------------------------
+# Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.
+NEXUS_SHARED_DIR = env.path("NEXUS_SHARED_DIR", default=str(BASE_DIR.parent / "shared"))
+DUMMYJSON_DIR = Path(NEXUS_SHARED_DIR) / "data" / "dummyjson"
 
 # --- CORS and security ----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

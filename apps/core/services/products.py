@@ -175,6 +175,8 @@ class ProductService:
             alias: another key for the same body (the raw request URL), read back by `peek_list`.
         """
         params = {**asdict(filters), "page": page, "page_size": page_size, "variant": variant, "cursor": cursor}
+        if params["ordering"] is None and not filters.search:
+            params["ordering"] = DEFAULT_ORDERING  # no ordering = the default: one cache key for both
         return self._list_cache.get_or_build(
             "products",
             params,

@@ -193,6 +193,7 @@ class Server:
             "THROTTLE_RATE_ANON": "1000000/s",
             "THROTTLE_RATE_USER": "1000000/s",
             "LOG_LEVEL": "WARNING",
+            "ACCESS_LOG_LEVEL": "WARNING",  # no access-log line per request (when the app writes one)
             "DB_CONN_MAX_AGE_S": "600",
             "LIST_CACHE_TIMEOUT_S": str(self.cache_timeout_s),
         }

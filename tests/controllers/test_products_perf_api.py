@@ -60,6 +60,22 @@ def test_anonymous_cache_hit_runs_no_query(api_client, path):
     assert hit.status_code == 200
     assert hit.content == body
     assert len(queries) == 0
+    assert hit["X-Frame-Options"] == "DENY"  # the security headers of the full path are kept
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_cache_hit_path_ignores_a_replaced_service(api_client, container):
+    """A test double of ProductService (whose peek returns a mock) never turns into a response."""
+    from unittest import mock
+
+    from apps.core.services.products import ProductService
+
+    ProductFactory()
+    api_client.get("/api/products/")
+    fake = mock.create_autospec(ProductService, instance=True)
+    fake.cached_list.side_effect = lambda *a, **k: ProductService(container.list_cache()).cached_list(*a, **k)
+    with container.product_service.override(fake):
+        assert api_client.get("/api/products/").status_code == 200
 
 
 def test_cache_hit_path_still_rejects_a_bad_token(api_client):

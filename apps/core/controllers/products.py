@@ -1,7 +1,6 @@
 """Product controllers: `/api/products/`, `/api/products/{id}/`, `/api/products/{id}/restore/`."""
 
 from dependency_injector.wiring import Provide, inject
-from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser
@@ -23,29 +22,10 @@ from config.containers import Container
 WRITE_ERRORS = {400: ErrorResponseSerializer, 401: ErrorResponseSerializer, 403: ErrorResponseSerializer}
 
 
-@inject
-def _anonymous_hit(request: HttpRequest, kind: str, service: ProductService = Provide[Container.product_service]):
-    """The cached response for an anonymous GET, found by its exact URL in one cache read, or None.
-
-    The hit path of a public read skips DRF entirely (no authentication, throttling, query
-    validation or rendering): only requests that were answered before, validated and rendered
-    under the current generation, are found here. Requests with credentials go the full way so
-    a bad token is still a 401.
-    """
-    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
-        return None
-    alias = {"url": request.build_absolute_uri()}
-    entry = service.peek_list(alias) if kind == "list" else service.peek_detail(alias)
-    return cached_response(request, entry) if entry is not None else None
-
-
 class ProductCollectionController(APIView):
     """`/api/products/`"""
 
     permission_classes = [IsAdminOrReadOnly]
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        return _anonymous_hit(request, "list") or super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         tags=["products"],
@@ -95,9 +75,6 @@ class ProductItemController(APIView):
     """`/api/products/{id}/`"""
 
     permission_classes = [IsAdminOrReadOnly]
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        return _anonymous_hit(request, "detail") or super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         tags=["products"],

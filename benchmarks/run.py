@@ -75,8 +75,8 @@ def main() -> None:
     parser.add_argument("--seed-catalog", action="store_true", help="seed the catalog when it is smaller")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--port", type=int, default=18_940, help="first of the two ports used")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--only", nargs="*", default=None, help="scenario names to run")
     args = parser.parse_args()
 

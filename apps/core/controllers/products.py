@@ -10,11 +10,12 @@ from rest_framework.views import APIView
 
 from apps.core.controllers.permissions import IsAdminOrReadOnly, is_admin
 from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
-from apps.core.serializers.common import ErrorResponseSerializer, page_of
+from apps.core.serializers.common import ErrorResponseSerializer
 from apps.core.serializers.products import (
     ProductInputSerializer,
     ProductListQuerySerializer,
     ProductOutputSerializer,
+    ProductPageSerializer,
 )
 from apps.core.services.products import ProductFilters, ProductInput, ProductService
 from config.containers import Container
@@ -32,7 +33,7 @@ class ProductCollectionController(APIView):
         summary="List, filter, search and order products",
         operation_id="products_list",
         parameters=[ProductListQuerySerializer],
-        responses={200: page_of(ProductOutputSerializer), 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
+        responses={200: ProductPageSerializer, 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
     )
     @inject
     def get(self, request: Request, service: ProductService = Provide[Container.product_service]):

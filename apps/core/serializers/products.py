@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from apps.core.models import Category, Product
-from apps.core.serializers.common import PageQuerySerializer
+from apps.core.serializers.common import PageQuerySerializer, page_of
 from apps.core.services.products import ORDERINGS
 
 
@@ -136,6 +136,16 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         if self.Meta.fields != _FAST_FIELDS:
             return super().to_representation(instance)
         return _fast_representation(instance)
+
+
+class ProductPageSerializer(page_of(ProductOutputSerializer)):
+    """A page of products. With `?cursor=`, `next`/`previous` carry keyset cursors instead of page numbers."""
+
+    count_is_estimate = serializers.BooleanField(
+        required=False,
+        help_text="Present (true) only when `count` is the planner's estimate: more than "
+        "PRODUCT_COUNT_EXACT_LIMIT products match.",
+    )
 
 
 _FAST_FIELDS = ProductOutputSerializer.Meta.fields

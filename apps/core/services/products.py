@@ -23,6 +23,7 @@ from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses
     bounded_count,
     fetch_keyset,
     fetch_offset,
+    list_rows,
     order_fields,
     parse_position,
     search_plan,
@@ -361,7 +362,7 @@ class ProductService:
     def _load(self, keys: list[Key]) -> list[Product]:
         """The products of these keys in order; rows not loaded by the fetch come in one query."""
         missing = [k.id for k in keys if k.row is None]
-        rows = self._base_queryset().order_by().in_bulk(missing) if missing else {}
+        rows = list_rows().in_bulk(missing) if missing else {}
         return [k.row if k.row is not None else rows[k.id] for k in keys if k.row is not None or k.id in rows]
 
     @staticmethod

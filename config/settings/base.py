@@ -124,11 +124,14 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default="") or None,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+# Without JWT_SIGNING_KEY simplejwt signs with SECRET_KEY (set by local/test/production, so not here:
+# a None or "" key here would break every token).
+if env.str("JWT_SIGNING_KEY", default=""):
+    SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_SIGNING_KEY")
 
 # --- REST framework -------------------------------------------------------------------------
 THROTTLE_RATES = {

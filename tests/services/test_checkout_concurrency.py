@@ -1,9 +1,11 @@
-"""Real concurrent transactions on PostgreSQL: checkouts never oversell, cancels restock once.
+"""Real concurrent transactions on PostgreSQL: checkouts never oversell, cancels restock once,
+an idempotency key places one order, a webhook event applies once.
 
 Each thread runs the service in its own database connection (Django opens one per thread);
 a barrier releases them together so their transactions overlap.
 """
 
+import json
 import threading
 from collections import Counter
 
@@ -11,9 +13,11 @@ import pytest
 from django.db import connection
 
 from apps.core.exceptions import IllegalTransitionError, InsufficientStockError
-from apps.core.models import CartItem, Order, OrderLine, OrderStatus, Product
+from apps.core.models import CartItem, Order, OrderLine, OrderStatus, Payment, PaymentStatus, Product, WebhookEvent
+from apps.core.services.payment_gateways import SandboxGateway
+from apps.core.services.payments import PaymentService, sign
 from tests.factories import ProductFactory, UserFactory
-from tests.factories_shop import CartItemFactory
+from tests.factories_shop import CartItemFactory, OrderFactory, PaymentFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -120,3 +124,26 @@ def test_concurrent_requests_with_one_idempotency_key_place_one_order(container)
     assert sorted(created for _, created in results) == [False, False, False, True]
     product.refresh_from_db()
     assert product.stock == 8
+
+
+def test_concurrent_deliveries_of_one_webhook_event_apply_once(container):
+    order = OrderFactory(total="10.00")
+    payment = PaymentFactory(order=order, status=PaymentStatus.PENDING)
+    body = json.dumps({"id": "evt_race", "type": "payment.succeeded", "data": {"reference": payment.reference}})
+    results = []
+
+    def deliver():
+        gateway = SandboxGateway()
+        service = PaymentService(
+            gateway=gateway, state_machine=container.order_state_machine(gateway=gateway), webhook_secret="s3cret"
+        )
+        results.append(service.handle_webhook(body.encode(), sign("s3cret", body.encode())).applied)
+
+    outcomes = run_concurrently([deliver for _ in range(4)])
+
+    assert outcomes == ["ok"] * 4
+    assert sorted(results) == [False, False, False, True]
+    assert WebhookEvent.objects.count() == 1
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID

@@ -7,6 +7,7 @@ a barrier releases them together so their transactions overlap.
 
 import json
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -22,15 +23,33 @@ from tests.factories_shop import CartItemFactory, OrderFactory, PaymentFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def run_concurrently(jobs) -> list[str]:
-    """Run callables in parallel threads released by one barrier; return each outcome's name."""
+def max_overlap(spans: list[tuple[float, float]]) -> int:
+    """The largest number of (start, end) spans in progress at one instant."""
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    running = peak = 0
+    for _, step in events:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def run_concurrently(jobs, spans: list | None = None) -> list[str]:
+    """Run callables in parallel threads released by one barrier; return each outcome's name.
+
+    When `spans` is given, each job's (start, end) monotonic times are appended to it.
+    """
     barrier = threading.Barrier(len(jobs))
     outcomes: list[str] = [""] * len(jobs)
 
     def worker(index, job):
         try:
             barrier.wait(timeout=10)
-            job()
+            start = time.monotonic()
+            try:
+                job()
+            finally:
+                if spans is not None:
+                    spans.append((start, time.monotonic()))
             outcomes[index] = "ok"
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test asserts on
             outcomes[index] = type(exc).__name__
@@ -54,15 +73,18 @@ def test_concurrent_checkouts_never_oversell(container, n_buyers, stock):
         CartItemFactory(cart__user=buyer, product=product, quantity=1)
 
     # when they all check out at once
-    outcomes = run_concurrently([lambda b=buyer: container.order_service().place_order(b) for buyer in buyers])
+    spans: list[tuple[float, float]] = []
+    outcomes = run_concurrently([lambda b=buyer: container.order_service().place_order(b) for buyer in buyers], spans)
 
     # then exactly min(N, S) succeed and stock ends at max(0, S - N)
     counts = Counter(outcomes)
     product.refresh_from_db()
     print(
         f"\nconcurrent checkout: N={n_buyers} S={stock} succeeded={counts['ok']} "
-        f"rejected={counts[InsufficientStockError.__name__]} final_stock={product.stock}"
+        f"rejected={counts[InsufficientStockError.__name__]} final_stock={product.stock} "
+        f"max_overlapping_transactions={max_overlap(spans)}"
     )
+    assert max_overlap(spans) > 1  # the checkouts really ran at the same time
     assert counts["ok"] == min(n_buyers, stock)
     assert counts[InsufficientStockError.__name__] == n_buyers - min(n_buyers, stock)
     assert product.stock == max(0, stock - n_buyers)

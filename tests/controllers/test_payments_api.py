@@ -90,6 +90,17 @@ def test_pay_other_users_order_is_404(customer):
     assert Payment.objects.count() == 0
 
 
+def test_list_payments_of_own_order_only(customer_client, customer, admin_client):
+    order = pending_order(customer)
+    customer_client.post(f"/api/orders/{order.pk}/payments/", {"method": "card"}, format="json")
+    body = customer_client.get(f"/api/orders/{order.pk}/payments/").json()
+    assert body["count"] == 1
+    assert body["results"][0]["status"] == "succeeded"
+    assert admin_client.get(f"/api/orders/{order.pk}/payments/").json()["count"] == 1
+    intruder = client_for(UserFactory())
+    assert intruder.get(f"/api/orders/{order.pk}/payments/").status_code == 404
+
+
 def test_pay_needs_login(api_client, customer):
     order = pending_order(customer)
     assert api_client.post(f"/api/orders/{order.pk}/payments/", {"method": "card"}, format="json").status_code == 401

@@ -14,6 +14,7 @@ SHOP_OPERATIONS = {
     ("/api/orders/{order_id}/", "get"): {"200", "401", "404"},
     ("/api/orders/{order_id}/", "patch"): {"200", "400", "401", "403", "404", "409"},
     ("/api/orders/{order_id}/cancel/", "post"): {"200", "401", "404", "409"},
+    ("/api/orders/{order_id}/payments/", "get"): {"200", "400", "401", "404"},
     ("/api/orders/{order_id}/payments/", "post"): {"201", "400", "401", "404", "409", "503"},
     ("/api/payments/webhook/", "post"): {"200", "400"},
     ("/api/products/{product_id}/reviews/", "get"): {"200", "400", "404"},

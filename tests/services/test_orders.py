@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 
 from apps.core.exceptions import (
     EmptyCartError,
@@ -293,3 +294,18 @@ def test_order_never_has_negative_stock_constraint(customer):
     product = ProductFactory(stock=0)
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.filter(pk=product.pk).update(stock=-1)
+
+
+class ExplodingEmailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def test_mail_server_down_does_not_undo_order(order_service, customer, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.services.test_orders.ExplodingEmailBackend"
+    fill_cart(customer, (ProductFactory(stock=5), 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        order, _ = order_service.place_order(customer)
+    assert Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING).exists()

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.controllers.responses import page_payload
-from apps.core.serializers.common import ErrorResponseSerializer, page_of
+from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.orders import (
     IdempotencyHeaderSerializer,
     OrderListQuerySerializer,
@@ -165,6 +165,27 @@ class OrderCancelController(APIView):
 
 class OrderPaymentCollectionController(APIView):
     """`/api/orders/{id}/payments/`"""
+
+    @extend_schema(
+        tags=["payments"],
+        summary="List the payments of my order (any order for admins)",
+        operation_id="orders_payments_list",
+        parameters=[PageQuerySerializer],
+        responses={
+            200: page_of(PaymentOutputSerializer),
+            400: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def get(self, request: Request, order_id: int, service: PaymentService = Provide[Container.payment_service]):
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = service.list_page(
+            request.user, order_id, page=query.validated_data["page"], page_size=query.validated_data["page_size"]
+        )
+        return Response(page_payload(request, result, lambda rows: PaymentOutputSerializer(rows, many=True).data))
 
     @extend_schema(
         tags=["payments"],

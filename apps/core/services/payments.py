@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from apps.core.exceptions import ConflictError, InvalidInputError, InvalidSignatureError, NotFoundError
 from apps.core.models import Order, OrderStatus, Payment, PaymentStatus, User, WebhookEvent
 from apps.core.services.order_status import OrderStateMachine
+from apps.core.services.pagination import Page, paginate
 from apps.core.services.payment_gateways import ChargeRequest, PaymentGateway
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,18 @@ class PaymentService:
         self._gateway = gateway
         self._state_machine = state_machine
         self._webhook_secret = webhook_secret
+
+    def list_page(self, viewer: User, order_id: int, *, page: int, page_size: int) -> Page[Payment]:
+        """Payments of one order, newest first: the viewer's own order, or any order for an admin.
+
+        Raises:
+            NotFoundError: no such order, another user's, or the page is past the last one.
+        """
+        orders = Order.objects.all() if viewer.is_staff else Order.objects.filter(user=viewer)
+        if not orders.filter(pk=order_id).exists():
+            raise NotFoundError(f"Order {order_id} does not exist.")
+        qs = Payment.objects.filter(order_id=order_id).order_by("-created_at", "-id")
+        return paginate(qs, page=page, page_size=page_size)
 
     @transaction.atomic
     def pay(self, user: User, order_id: int, *, method: str) -> Payment:

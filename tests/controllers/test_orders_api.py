@@ -241,3 +241,25 @@ def test_orders_list_constant_queries(customer_client, customer, django_assert_m
     CartItemFactory(cart__user=customer)
     with django_assert_max_num_queries(5):  # user, count, page, lines (+ savepoints none)
         assert customer_client.get("/api/orders/").json()["count"] == 5
+
+
+HUGE = 10**25  # beyond any integer column
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", f"/api/orders/{HUGE}/"),
+        ("post", f"/api/orders/{HUGE}/cancel/"),
+        ("post", f"/api/orders/{HUGE}/payments/"),
+        ("get", f"/api/orders/{HUGE}/payments/"),
+        ("patch", f"/api/cart/items/{HUGE}/"),
+        ("delete", f"/api/cart/items/{HUGE}/"),
+        ("delete", f"/api/wishlist/{HUGE}/"),
+        ("get", f"/api/products/{HUGE}/reviews/"),
+        ("post", f"/api/products/{HUGE}/reviews/"),
+    ],
+)
+def test_out_of_range_ids_are_404_not_500(customer_client, method, url):
+    response = getattr(customer_client, method)(url, {"quantity": 1, "method": "card", "rating": 3}, format="json")
+    assert response.status_code == 404

@@ -57,6 +57,6 @@ class WishlistService:
         Raises:
             NotFoundError: the product is not on this user's wishlist.
         """
-        deleted, _ = WishlistItem.objects.filter(user=user, product_id=product_id).delete()
+        deleted, _ = WishlistItem.objects.filter(user=user, product__pk=product_id).delete()
         if not deleted:
             raise NotFoundError(f"Product {product_id} is not on your wishlist.")

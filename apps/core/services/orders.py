@@ -1,13 +1,14 @@
 """Orders: checkout (cart -> order without ever overselling), reads, cancel and admin status moves.
 
-How overselling is prevented: checkout runs in one transaction that, for each cart line in
-ascending product id order, issues a conditional update
+How overselling is prevented: checkout runs in one transaction that ends, for each cart line in
+ascending product id order, with a conditional update
 `UPDATE core_product SET stock = stock - q WHERE id = p AND stock >= q AND <for sale>`.
 On PostgreSQL the UPDATE takes the row lock and re-checks `stock >= q` against the latest
 committed row, so of N concurrent checkouts only those that still find stock succeed; a line
 that matches no row raises and rolls the whole transaction back (no stock moved, no order, cart
 kept). The ascending order is the one lock order every stock writer uses, so checkouts and
-cancellations never deadlock. `stock` is also a PositiveIntegerField with a CHECK constraint.
+cancellations never deadlock; taking stock last holds a hot product's row lock only from the
+UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constraint (>= 0).
 """
 
 import hashlib
@@ -71,10 +72,12 @@ class OrderService:
     def place_order(self, user: User, *, idempotency_key: str | None = None) -> tuple[Order, bool]:
         """Turn the user's cart into an order; snapshots prices, deducts stock, empties the cart.
 
-        One transaction: the cart row is locked (one checkout per user at a time), each line's
-        stock is taken with a conditional update in ascending product id order, the order and
-        its lines are written with the name, SKU and unit price of that moment, the cart is
-        emptied, and the catalog caches are invalidated after commit. On any error nothing changes.
+        One transaction: the cart row is locked (one checkout per user at a time); the order and
+        its lines are written with the products' current name, SKU and unit price; the cart is
+        emptied; then, last, each line's stock is taken with a conditional update
+        (`stock = stock - q WHERE stock >= q`) in ascending product id order. A line that finds
+        too little stock rolls everything back. The order e-mail and the catalog cache
+        invalidation happen only after commit.
 
         Args:
             idempotency_key: the client's `Idempotency-Key`; a retry with the same key returns
@@ -109,21 +112,13 @@ class OrderService:
         if not lines:
             raise EmptyCartError("The cart is empty.", attr=None)
 
-        now = timezone.now()
-        for product_id, quantity in lines:  # ascending ids: one lock order for every stock writer
-            taken = (
-                Product.objects.alive()
-                .filter(pk=product_id, is_active=True, stock__gte=quantity)
-                .update(stock=F("stock") - quantity, updated_at=now)
-            )
-            if not taken:
-                self._raise_unavailable(product_id, quantity)
-
-        # Our UPDATEs hold the rows' locks, so these are the prices and names of this instant.
-        products = Product.objects.in_bulk([product_id for product_id, _ in lines])
+        # A plain read for the snapshot and a fast refusal; the conditional UPDATEs below decide.
+        products = Product.objects.alive().filter(is_active=True).in_bulk([product_id for product_id, _ in lines])
         order_lines = []
         for product_id, quantity in lines:
-            product = products[product_id]
+            product = products.get(product_id)
+            if product is None or product.stock < quantity:
+                self._raise_unavailable(product_id, quantity)
             order_lines.append(
                 OrderLine(
                     product=product,
@@ -146,9 +141,22 @@ class OrderService:
         if claim is not None:
             claim.order = order
             claim.save(update_fields=["order"])
-        self._list_cache.invalidate(*STOCK_NAMESPACES)
         order = self._base_queryset().get(pk=order.pk)
-        self._notifier.order_placed(order)
+        self._notifier.order_placed(order)  # sent after commit
+        self._list_cache.invalidate(*STOCK_NAMESPACES)  # after commit
+
+        # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
+        # keeps hot products locked for the shortest time. Ascending ids: the one lock order of
+        # every stock writer (checkout, cancel), so they never deadlock.
+        now = timezone.now()
+        for product_id, quantity in lines:
+            taken = (
+                Product.objects.alive()
+                .filter(pk=product_id, is_active=True, stock__gte=quantity)
+                .update(stock=F("stock") - quantity, updated_at=now)
+            )
+            if not taken:  # raising rolls back the order, its lines, the emptied cart and the key
+                self._raise_unavailable(product_id, quantity)
         return order, True
 
     # --- reads ---------------------------------------------------------------------------

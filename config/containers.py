@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 
 from apps.core.services.cart import CartService
+from apps.core.services.catalog_import import CatalogImportService
 from apps.core.services.categories import CategoryService
 from apps.core.services.list_cache import ListCache
 from apps.core.services.notifications import NotificationService
@@ -32,6 +33,7 @@ class Container(containers.DeclarativeContainer):
     user_service = providers.Factory(UserService)
     category_service = providers.Factory(CategoryService, list_cache=list_cache)
     product_service = providers.Factory(ProductService, list_cache=list_cache)
+    catalog_import_service = providers.Factory(CatalogImportService, list_cache=list_cache)
 
     # --- shopping ---
     payment_gateway = providers.Factory(gateway_from_settings)  # PAYMENT_PROVIDER, read per call

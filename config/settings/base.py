@@ -174,6 +174,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise call validator.swagger.io (no network for the docs).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
@@ -187,6 +189,11 @@ SPECTACULAR_SETTINGS = {
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
+
+# --- demo data -----------------------------------------------------------------------------
+# Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.
+NEXUS_SHARED_DIR = env.path("NEXUS_SHARED_DIR", default=str(BASE_DIR.parent / "shared"))
+DUMMYJSON_DIR = Path(NEXUS_SHARED_DIR) / "data" / "dummyjson"
 
 # --- CORS and security ----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,7 +1,6 @@
 """Demo orders: baskets from DummyJSON carts.json (matched by title) or from the catalog."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def shared_carts_file() -> Path:
-    shared = Path(os.environ.get("NEXUS_SHARED_DIR", settings.BASE_DIR.parent / "shared"))
-    return shared / "data" / "dummyjson" / "carts.json"
+    return Path(settings.DUMMYJSON_DIR) / "carts.json"
 
 
 def test_orders_from_a_carts_file(tmp_path):

@@ -39,6 +39,22 @@ def test_orders_from_a_carts_file(tmp_path):
     assert create_demo_orders(customer, path) == []  # idempotent
 
 
+def test_baskets_sharing_scarce_stock_still_make_orders(tmp_path):
+    shirt = ProductFactory(name="Shirt", stock=2)
+    ball = ProductFactory(name="Ball", stock=10)
+    carts = [
+        {"products": [{"title": "Shirt", "quantity": 2}]},
+        {"products": [{"title": "Shirt", "quantity": 2}, {"title": "Ball", "quantity": 1}]},
+    ]
+    path = tmp_path / "carts.json"
+    path.write_text(json.dumps(carts))
+    orders = create_demo_orders(UserFactory(), path)
+    assert len(orders) == 2
+    assert [(line.product_id, line.quantity) for line in orders[1].lines.all()] == [(ball.pk, 1)]
+    shirt.refresh_from_db()
+    assert shirt.stock == 0
+
+
 def test_orders_from_catalog_without_carts_file(tmp_path):
     for _ in range(8):
         ProductFactory(stock=5)

@@ -35,7 +35,7 @@ def test_operation_documented_with_errors(schema, path, method):
     operation = schema["paths"][path][method]
     assert operation["tags"]
     assert operation["summary"]
-    assert set(operation["responses"]) == SHOP_OPERATIONS[(path, method)]
+    assert SHOP_OPERATIONS[(path, method)] <= set(operation["responses"])  # plus any global ones (429...)
 
 
 def test_idempotency_key_header_documented(schema):

@@ -65,7 +65,7 @@ def run_concurrently(jobs, spans: list | None = None) -> list[str]:
 
 
 @pytest.mark.parametrize(("n_buyers", "stock"), [(12, 5), (6, 10), (8, 8)])
-def test_concurrent_checkouts_never_oversell(container, n_buyers, stock):
+def test_concurrent_checkouts_never_oversell(container, mailoutbox, n_buyers, stock):
     # given N buyers, each with 1 unit of the same product (stock S) in their cart
     product = ProductFactory(stock=stock)
     buyers = [UserFactory() for _ in range(n_buyers)]
@@ -90,8 +90,9 @@ def test_concurrent_checkouts_never_oversell(container, n_buyers, stock):
     assert product.stock == max(0, stock - n_buyers)
     assert Order.objects.count() == min(n_buyers, stock)
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == stock - product.stock
-    # losers keep their carts
+    # losers keep their carts, and only winners were e-mailed (after their commit)
     assert CartItem.objects.count() == n_buyers - counts["ok"]
+    assert len(mailoutbox) == counts["ok"]
 
 
 def test_concurrent_multi_line_checkouts_do_not_deadlock(container):

@@ -62,6 +62,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_product_search")]
+    dependencies = [("core", "0003_shopping")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -60,5 +60,3 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     category = factory.SubFactory(CategoryFactory)
     is_active = True
-
-

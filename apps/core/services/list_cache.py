@@ -1,11 +1,13 @@
 """Versioned response cache for public, user-independent reads (lists and details).
 
-Keys look like `list:<namespace>:<generation>:<sha256(params)>`. Writers never delete keys:
+Keys look like `list:<namespace>:<epoch>.<generation>:<sha256(params)>`. Writers never delete keys:
 after their transaction commits they replace the namespace's generation, so every page cached
 under the old generation becomes unreachable at once (one SET, no key scans) and expires.
 
 The cache is an optimisation. Every call tolerates an unreachable Redis (django-redis's
 IGNORE_EXCEPTIONS turns failures into misses), and the caller's builder then runs every time.
+A bump lost while Redis was unreachable cannot resurrect old pages: the process that saw the
+outage replaces the cache-wide epoch, part of every key, once Redis answers again.
 """
 
 import hashlib
@@ -18,6 +20,8 @@ from typing import Any
 
 from django.core.cache import BaseCache
 from django.db import transaction
+
+from apps.core.cache import CACHE_EPOCH_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +91,10 @@ class ListCache:
         transaction.on_commit(bump)
 
     def _key(self, namespace: str, params: Mapping[str, Any]) -> str | None:
-        generation = self._cache.get(self._generation_key(namespace))
+        # One round trip for the namespace's generation and the cache-wide epoch; the epoch is
+        # replaced after a cache outage (apps/core/cache.py), when a generation bump may be lost.
+        found = self._cache.get_many([self._generation_key(namespace), CACHE_EPOCH_KEY])
+        generation = found.get(self._generation_key(namespace))
         if generation is None:
             generation = uuid.uuid4().hex
             # add() keeps a generation another process set first; re-read to agree on it.
@@ -96,7 +103,7 @@ class ListCache:
                 if generation is None:  # cache unreachable: do not cache at all
                     return None
         digest = hashlib.sha256(normalize_params(params).encode()).hexdigest()
-        return f"list:{namespace}:{generation}:{digest}"
+        return f"list:{namespace}:{found.get(CACHE_EPOCH_KEY, '0')}.{generation}:{digest}"
 
     @staticmethod
     def _generation_key(namespace: str) -> str:

@@ -46,7 +46,8 @@ class RequestIdLogFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = current_request_id()
+            # django.request logs after the middleware returned, but passes the request along.
+            record.request_id = current_request_id() or getattr(getattr(record, "request", None), "request_id", None)
         return True
 
 

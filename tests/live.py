@@ -269,3 +269,58 @@ def postgres_cluster(tmp_path: Path) -> Iterator[PostgresCluster]:
     finally:
         cluster.stop("immediate")
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def dedicated_database(tmp_path: Path, suffix: str) -> Iterator[str]:
+    """A fresh, migrated and seeded (tests/contract/seed.py) database for a live server; yields its URL.
+
+    On PostgreSQL (DATABASE_URL): `<name>_<suffix>` on the same server, dropped at the end.
+    Without it: an SQLite file in `tmp_path`.
+    """
+    from django.conf import settings
+    from psycopg import sql
+
+    db = settings.DATABASES["default"]
+    postgres = db["ENGINE"] == "django.db.backends.postgresql"
+    if postgres:
+        import psycopg
+
+        name = f"{db['NAME']}_{suffix}"
+        conninfo = psycopg.conninfo.make_conninfo(
+            host=db.get("HOST") or "127.0.0.1",
+            port=str(db.get("PORT") or 5432),
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD") or None,
+            dbname="postgres",
+        )
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        auth = db.get("USER") or "postgres"
+        if db.get("PASSWORD"):
+            auth += f":{db['PASSWORD']}"
+        url = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+    else:
+        url = f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}"
+    try:
+        migrate_and_seed(base_env(DATABASE_URL=url))
+        yield url
+    finally:
+        if postgres:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def migrate_and_seed(env: dict[str, str]) -> None:
+    """Migrate the database of `env` and load tests/contract/seed.py into it."""
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("shell", "-c", "from tests.contract.seed import seed; seed()", env=env)
+
+
+def login(server_url: str, email: str, password: str) -> str:
+    """An access token for the account, through the API."""
+    reply = http("POST", f"{server_url}/api/auth/token/", body={"email": email, "password": password})
+    if reply.status != 200:
+        raise AssertionError(f"login failed: {reply.status} {reply.body}")
+    return reply.body["access"]

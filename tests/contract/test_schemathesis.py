@@ -20,13 +20,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
-from psycopg import sql
 
 from tests.contract.seed import ADMIN, CUSTOMER
-from tests.live import REPO, base_env, gunicorn, http, manage
+from tests.live import REPO, base_env, dedicated_database, gunicorn, http, login
 
 CHECKS = ",".join(
     [
@@ -52,42 +49,14 @@ FUZZ_THROTTLE_RATES = {
 pytestmark = pytest.mark.postgres
 
 
-def _admin_conninfo(db: dict) -> str:
-    return psycopg.conninfo.make_conninfo(
-        host=db.get("HOST") or "127.0.0.1",
-        port=str(db.get("PORT") or 5432),
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-        dbname="postgres",
-    )
-
-
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory):
     """A seeded gunicorn on a dedicated `<db>_fuzz` database; yields (server, customer_token, admin_token)."""
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_fuzz"
-    conninfo = _admin_conninfo(db)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
-    if db.get("PASSWORD"):
-        url = url.replace("@", f":{db['PASSWORD']}@", 1)
-    env = base_env(DATABASE_URL=url, CACHE_KEY_PREFIX=f"fuzz-{os.getpid()}", **FUZZ_THROTTLE_RATES)
-    manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("shell", "-c", "from tests.contract.seed import seed; seed()", env=env)
-    try:
-        with gunicorn(env, tmp_path_factory.mktemp("fuzz"), workers=2) as server:
-            tokens = []
-            for email, password in (CUSTOMER, ADMIN):
-                reply = http("POST", f"{server.url}/api/auth/token/", body={"email": email, "password": password})
-                assert reply.status == 200, reply.body
-                tokens.append(reply.body["access"])
-            yield server, *tokens
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    tmp = tmp_path_factory.mktemp("fuzz")
+    with dedicated_database(tmp, "fuzz") as url:
+        env = base_env(DATABASE_URL=url, CACHE_KEY_PREFIX=f"fuzz-{os.getpid()}", **FUZZ_THROTTLE_RATES)
+        with gunicorn(env, tmp, workers=2) as server:
+            yield server, login(server.url, *CUSTOMER), login(server.url, *ADMIN)
 
 
 @pytest.mark.parametrize("role", ["customer", "admin"])

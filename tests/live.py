@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,16 +49,31 @@ class Reply:
     """An HTTP answer: status (0 when the connection failed), headers, parsed JSON body (or None)."""
 
     status: int
-    headers: dict = field(default_factory=dict)
+    headers: Message = field(default_factory=Message)
     body: object = None
     elapsed_s: float = 0.0
     raw: bytes = b""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def http(
-    method: str, url: str, *, body: dict | None = None, token: str | None = None, timeout_s: float = 10.0, headers=None
+    method: str,
+    url: str,
+    *,
+    body: dict | None = None,
+    token: str | None = None,
+    timeout_s: float = 10.0,
+    headers=None,
+    follow_redirects: bool = True,
 ) -> Reply:
-    """One HTTP request with urllib; never raises for HTTP or connection errors."""
+    """One HTTP request with urllib; never raises for HTTP or connection errors.
+
+    `Reply.headers` is case-insensitive (`"x-request-id" in reply.headers`; missing -> None).
+    """
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:
@@ -67,11 +83,12 @@ def http(
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     started = time.monotonic()
+    opener = urllib.request.build_opener() if follow_redirects else urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - loopback only
-            raw, status, hdrs = response.read(), response.status, dict(response.headers)
+        with opener.open(request, timeout=timeout_s) as response:
+            raw, status, hdrs = response.read(), response.status, response.headers
     except urllib.error.HTTPError as exc:
-        raw, status, hdrs = exc.read(), exc.code, dict(exc.headers)
+        raw, status, hdrs = exc.read(), exc.code, exc.headers
     except (OSError, urllib.error.URLError):
         return Reply(status=0, elapsed_s=time.monotonic() - started)
     parsed = None

@@ -23,7 +23,17 @@ from email.message import Message
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _pg_bin() -> Path:
+    """PostgreSQL server binaries: $PG_BIN, else the newest /usr/lib/postgresql/<version>/bin."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def free_port() -> int:
@@ -268,11 +278,11 @@ class PostgresCluster:
 
 @contextlib.contextmanager
 def postgres_cluster(tmp_path: Path) -> Iterator[PostgresCluster]:
-    """A private PostgreSQL 15 cluster for one test; always stopped at the end."""
+    """A private PostgreSQL cluster (PG_BIN) for one test; always stopped at the end."""
     if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
         import pytest
 
-        pytest.skip("PostgreSQL 15 server binaries are not installed")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     # Not under pytest's tmp_path: its parents are private to root, and the server runs as postgres.
     directory = Path(tempfile.mkdtemp(prefix="nexus-pg-"))
     os.chmod(directory, 0o755)

@@ -13,15 +13,12 @@ restart. Printed: request and error counts, slowest answer, recovery time after 
 import threading
 import time
 
-import pytest
-
 from tests.contract.seed import CUSTOMER
 from tests.live import base_env, gunicorn, http, login, migrate_and_seed, postgres_cluster
 
 OUTAGE_S = 3.0
 DB_CONNECT_TIMEOUT_S = 2
 
-pytestmark = pytest.mark.postgres  # needs the PostgreSQL server binaries, like CI's machine
 
 
 def test_postgres_restart_answers_503_then_recovers(tmp_path):

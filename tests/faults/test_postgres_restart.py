@@ -20,7 +20,6 @@ OUTAGE_S = 3.0
 DB_CONNECT_TIMEOUT_S = 2
 
 
-
 def test_postgres_restart_answers_503_then_recovers(tmp_path):
     with postgres_cluster(tmp_path) as cluster:
         env = base_env(

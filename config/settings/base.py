@@ -182,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.controllers.schema_hooks.add_common_error_responses",  # 401/413/429 envelopes
+    ],
 }
 
 # --- pagination -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ dedicated database `<name>_fuzz`, created, migrated and seeded here (tests/contr
 dropped afterwards. Throttling stays on; only its rates are raised through the environment
 (`THROTTLE_RATE_*`), as an operator would, so the fuzzer is not answered 429 all the time.
 
-Each run is authenticated once as a customer and once as an admin, with every phase (coverage,
+One run is authenticated as a customer, one as an admin, one is anonymous, each with every phase (coverage,
 fuzzing, stateful) and these checks: server errors, status code, content type, response schema
 and response header conformance, plus the method and resource-lifecycle checks (unsupported
 methods, Allow header, use after free, resource availability). Zero failures is the bar.
@@ -59,23 +59,26 @@ def fuzz_server(tmp_path_factory):
             yield server, login(server.url, *CUSTOMER), login(server.url, *ADMIN)
 
 
-@pytest.mark.parametrize("role", ["customer", "admin"])
-def test_schemathesis_finds_no_failure(fuzz_server, role, tmp_path):
-    server, customer_token, admin_token = fuzz_server
-    token = customer_token if role == "customer" else admin_token
-    junit = tmp_path / "junit.xml"
+def _only_tool_errors(output: str) -> bool:
+    """True when the run failed only on schemathesis' own "Runtime Error"s (a crash inside its data
+    generation), with no check failure and no network, schema or server error."""
+    if re.search(r"=+ FAILURES =+", output):
+        return False
+    groups = re.findall(r"🚫 ([^:]+): \d+", output)
+    return bool(groups) and set(groups) == {"Runtime Error"}
+
+
+def _run(server, token: str | None, seed: int, tmp_path) -> subprocess.CompletedProcess:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         "run",
         f"{server.url}/api/schema/",
-        "--header",
-        f"Authorization: Bearer {token}",
         "--checks",
         CHECKS,
         "--max-examples",
         os.environ.get("FUZZ_MAX_EXAMPLES", "12"),
         "--seed",
-        os.environ.get("FUZZ_SEED", "20261121"),
+        str(seed),
         "--workers",
         "2",
         "--request-timeout",
@@ -84,14 +87,29 @@ def test_schemathesis_finds_no_failure(fuzz_server, role, tmp_path):
         "--report",
         "junit",
         "--report-junit-path",
-        str(junit),
+        str(tmp_path / f"junit-{seed}.xml"),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=REPO)
+    if token:
+        command += ["--header", f"Authorization: Bearer {token}"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=REPO)
+
+
+@pytest.mark.parametrize("role", ["customer", "admin", "anonymous"])
+def test_schemathesis_finds_no_failure(fuzz_server, role, tmp_path):
+    server, customer_token, admin_token = fuzz_server
+    token = {"customer": customer_token, "admin": admin_token, "anonymous": None}[role]
+    seed = int(os.environ.get("FUZZ_SEED", "20261121"))
+    result = _run(server, token, seed, tmp_path)
     output = result.stdout + result.stderr
+    if result.returncode != 0 and _only_tool_errors(output):
+        # A crash inside schemathesis itself, not a finding about the API: one more run, another seed.
+        print(f"schemathesis as {role}: internal error with seed {seed}, running again with seed {seed + 1}")
+        result = _run(server, token, seed + 1, tmp_path)
+        output = result.stdout + result.stderr
     operations = re.search(r"Tested: (\d+)", output)
     cases = re.search(r"(\d+) generated", output)
     print(f"schemathesis as {role}: {operations and operations.group(1)} operations, {cases and cases.group(1)} cases")
-    assert result.returncode == 0, output[-15000:]
+    assert result.returncode == 0, output[:3000] + "\n...\n" + output[-12000:]
     schema = http("GET", f"{server.url}/api/schema/?format=json").body
     methods = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
     expected = sum(1 for item in schema["paths"].values() for method in item if method in methods)

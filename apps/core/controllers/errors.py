@@ -70,6 +70,15 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+def _flat_auth_error(exc: exceptions.APIException) -> exceptions.AuthenticationFailed:
+    """simplejwt's token errors carry a dict (`detail`, `code`, `messages`): one error, its code kept."""
+    detail = exc.detail.get("detail", exceptions.AuthenticationFailed.default_detail)
+    code = exc.detail.get("code", exc.default_code)
+    flat = exceptions.AuthenticationFailed(detail=str(detail), code=str(code))
+    flat.auth_header = getattr(exc, "auth_header", None)  # WWW-Authenticate, set by the view
+    return flat
+
+
 class DomainExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler plus domain errors and an unreachable database (503)."""
 
@@ -78,6 +87,10 @@ class DomainExceptionHandler(ExceptionHandler):
             return DomainAPIException(exc, status_for(exc))
         if isinstance(exc, OperationalError | InterfaceError):
             return ServiceUnavailable()  # logged once, with its traceback, by report_exception
+        if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated) and isinstance(
+            exc.detail, dict
+        ):
+            return _flat_auth_error(exc)
         return super().convert_known_exceptions(exc)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:

@@ -33,7 +33,11 @@ def _assert_401_envelope(response) -> None:
     assert response.status_code == 401
     body = response.json()
     assert body["type"] == "client_error"
+    assert len(body["errors"]) == 1  # one error, not simplejwt's dict spread over several
     assert body["errors"][0]["code"] in {"token_not_valid", "not_authenticated", "authentication_failed"}
+    assert body["errors"][0]["attr"] is None
+    if response.request["PATH_INFO"] == "/api/auth/me/":
+        assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.fixture

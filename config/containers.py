@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from django.conf import settings
 from django.core.cache import cache as django_cache
 
+from apps.core.services.catalog_import import CatalogImportService
 from apps.core.services.categories import CategoryService
 from apps.core.services.list_cache import ListCache
 from apps.core.services.products import ProductService
@@ -24,3 +25,4 @@ class Container(containers.DeclarativeContainer):
     user_service = providers.Factory(UserService)
     category_service = providers.Factory(CategoryService, list_cache=list_cache)
     product_service = providers.Factory(ProductService, list_cache=list_cache)
+    catalog_import_service = providers.Factory(CatalogImportService, list_cache=list_cache)

@@ -134,7 +134,9 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
-if env.str("JWT_SIGNING_KEY", default=""):  # else simplejwt signs with the final SECRET_KEY
+# Without JWT_SIGNING_KEY simplejwt signs with SECRET_KEY (set by local/test/production, so not here:
+# a None or "" key here would break every token).
+if env.str("JWT_SIGNING_KEY", default=""):
     SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_SIGNING_KEY")
 
 # --- REST framework -------------------------------------------------------------------------
@@ -178,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise call validator.swagger.io (no network for the docs).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
@@ -192,6 +196,11 @@ SPECTACULAR_SETTINGS = {
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
+
+# --- demo data -----------------------------------------------------------------------------
+# Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.
+NEXUS_SHARED_DIR = env.path("NEXUS_SHARED_DIR", default=str(BASE_DIR.parent / "shared"))
+DUMMYJSON_DIR = Path(NEXUS_SHARED_DIR) / "data" / "dummyjson"
 
 # --- CORS and security ----------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,8 +1,9 @@
 """Auth controllers: register, JWT pair/refresh/verify, logout, me, password change."""
 
 from dependency_injector.wiring import Provide, inject
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,11 +37,17 @@ INVALID_TOKEN = "Token is invalid or expired."
 
 
 def _token_error(serializer_class, data: dict) -> dict:
-    """Validate a simplejwt serializer; any token problem becomes a 401 in the envelope."""
+    """Validate a simplejwt serializer; any token problem becomes a 401 in the envelope.
+
+    simplejwt signals a bad token in several ways: TokenError (malformed, expired, blacklisted
+    refresh), ValidationError (verify: blacklisted), AuthenticationFailed (refresh: inactive
+    user, which DRF would turn into a 403 on a view without authenticators) and
+    User.DoesNotExist (refresh: the user was deleted). All of them mean "invalid token".
+    """
     serializer = serializer_class(data=data)
     try:
         serializer.is_valid(raise_exception=True)
-    except TokenError:
+    except (TokenError, exceptions.ValidationError, exceptions.AuthenticationFailed, ObjectDoesNotExist):
         raise AuthenticationFailedError(INVALID_TOKEN, code="token_not_valid") from None
     return serializer.validated_data
 
@@ -90,7 +97,7 @@ class TokenObtainController(APIView):
         serializer = TokenObtainPairSerializer(data=body.validated_data)
         try:
             serializer.is_valid(raise_exception=True)
-        except Exception:  # noqa: BLE001 - simplejwt raises AuthenticationFailed; one message for every cause
+        except (exceptions.AuthenticationFailed, exceptions.ValidationError):  # one message for every cause
             raise AuthenticationFailedError(BAD_CREDENTIALS, code="no_active_account") from None
         return Response(serializer.validated_data)
 

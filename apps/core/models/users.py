@@ -20,6 +20,14 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str) -> "User":
+        """Look an account up by e-mail, ignoring case (e-mails are stored lower-cased).
+
+        Used by login (ModelBackend) and `createsuperuser`'s "already taken" check.
+        """
+        # lower(email) = lower(value) is served by the unique index user_email_ci_unique.
+        return self.alias(email_lower=Lower("email")).get(email_lower=(username or "").strip().lower())
+
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
         """Create a customer account."""
         extra_fields.setdefault("is_staff", False)

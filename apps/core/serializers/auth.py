@@ -50,6 +50,10 @@ class LoginInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
+    def validate_email(self, value: str) -> str:
+        """Accounts are stored with a lower-cased e-mail (UserService.register); match that."""
+        return value.strip().lower()
+
 
 class TokenPairOutputSerializer(serializers.Serializer):
     """A JWT pair: `access` (lifetime set by JWT_ACCESS_LIFETIME_MIN) and `refresh`."""

@@ -32,8 +32,16 @@ class CategoryInput:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
+MAX_ID = 2**63 - 1  # ids are BigAutoField; a larger value cannot match (and overflows SQLite's driver)
+
+
 def descendant_ids(category_id: int) -> list[int]:
-    """Ids of a live category and all its live descendants, in one recursive query."""
+    """Ids of a live category and all its live descendants, in one recursive query.
+
+    An id that matches no live category (including one beyond the id range) gives [].
+    """
+    if not 0 < category_id <= MAX_ID:
+        return []
     table = Category._meta.db_table
     sql = f"""
         WITH RECURSIVE tree(id) AS (

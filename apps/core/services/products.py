@@ -105,6 +105,8 @@ class ProductService:
             variant: anything else the body depends on (the request's base URL for links).
         """
         params = {**asdict(filters), "page": page, "page_size": page_size, "variant": variant}
+        if params["ordering"] is None and not filters.search:
+            params["ordering"] = DEFAULT_ORDERING  # no ordering = the default: one cache key for both
         return self._list_cache.get_or_build(
             "products", params, lambda: render(self.list_page(filters, page=page, page_size=page_size))
         )

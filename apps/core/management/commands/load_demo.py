@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from apps.core.models import Product, User
 
-DUMMYJSON_DIR = settings.BASE_DIR.parent / "shared" / "data" / "dummyjson"
+DUMMYJSON_DIR = Path(settings.DUMMYJSON_DIR)  # $NEXUS_SHARED_DIR/data/dummyjson
 DEMO_ADMIN = ("admin@nexus.example", "admin-Demo-2026")
 DEMO_CUSTOMER = ("customer@nexus.example", "customer-Demo-2026")
 

@@ -186,11 +186,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {},
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "apps.core.controllers.schema_hooks.add_common_error_responses",  # 401/413/429 envelopes
-    ],
 }
+# The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "apps.core.controllers.schema_hooks.add_common_error_responses",
+]
 
 # --- pagination -----------------------------------------------------------------------------
 PAGE_SIZE_DEFAULT = 20

@@ -125,3 +125,23 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class HealthProbeMiddleware:
+    """Answer `/healthz` and `/readyz` before Host validation and the HTTPS redirect.
+
+    Orchestrators probe a container by its own address (`Host: 10.0.3.7:8000`, `127.0.0.1:8000`),
+    which ALLOWED_HOSTS rightly does not list; the probes reveal nothing but up/down states.
+    """
+
+    PROBES = {"/healthz", "/healthz/", "/readyz", "/readyz/"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in self.PROBES and request.method in ("GET", "HEAD"):
+            from apps.core.controllers.health import healthz, readyz
+
+            return readyz(request) if request.path.startswith("/readyz") else healthz(request)
+        return self.get_response(request)

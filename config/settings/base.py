@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",  # first: ids and times everything below
     "apps.core.controllers.errors.ErrorEnvelopeMiddleware",  # any non-JSON 4xx/5xx -> the envelope
     "apps.core.middleware.BodySizeLimitMiddleware",
+    "apps.core.middleware.HealthProbeMiddleware",  # probes answer whatever the Host header
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

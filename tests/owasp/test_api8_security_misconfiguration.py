@@ -49,6 +49,13 @@ def test_plain_http_is_redirected_to_https_but_probes_are_not(production_server)
     assert http("GET", f"{production_server.url}/readyz").status == 200
 
 
+def test_probes_answer_any_host_but_the_api_does_not(production_server):
+    pod = {"Host": "10.0.3.7:8000"}  # how an orchestrator reaches a container
+    assert http("GET", f"{production_server.url}/healthz", headers=pod).body == {"status": "ok"}
+    assert http("GET", f"{production_server.url}/readyz", headers=pod).status == 200
+    assert http("GET", f"{production_server.url}/api/products/", headers={**pod, **HTTPS}).status == 400
+
+
 def test_hsts_and_security_headers_over_https(production_server):
     reply = http("GET", f"{production_server.url}/api/products/", headers=HTTPS)
     assert reply.status == 200

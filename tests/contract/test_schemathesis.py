@@ -56,7 +56,21 @@ def fuzz_server(tmp_path_factory):
     with dedicated_database(tmp, "fuzz") as url:
         env = base_env(DATABASE_URL=url, CACHE_KEY_PREFIX=f"fuzz-{os.getpid()}", **FUZZ_THROTTLE_RATES)
         with gunicorn(env, tmp, workers=2) as server:
-            yield server, login(server.url, *CUSTOMER), login(server.url, *ADMIN)
+            customer, admin = login(server.url, *CUSTOMER), login(server.url, *ADMIN)
+            _seed_shopping(server.url, customer)
+            yield server, customer, admin
+
+
+def _seed_shopping(base: str, token: str) -> None:
+    """Give the customer a placed order and a cart line through the API, when those routes exist."""
+    paths = http("GET", f"{base}/api/schema/?format=json").body["paths"]
+    if "/api/cart/items/" not in paths or "/api/orders/" not in paths:
+        return
+    products = http("GET", f"{base}/api/products/?in_stock=true&page_size=3", token=token).body["results"]
+    for product in products[:2]:
+        http("POST", f"{base}/api/cart/items/", body={"product": product["id"], "quantity": 1}, token=token)
+    assert http("POST", f"{base}/api/orders/", body={}, token=token).status == 201
+    http("POST", f"{base}/api/cart/items/", body={"product": products[2]["id"], "quantity": 1}, token=token)
 
 
 def _only_tool_errors(output: str) -> bool:

@@ -71,6 +71,7 @@ def test_orders_of_another_user_are_404(alice, bob):
 
     assert bob.get(f"/api/orders/{order['id']}/").status_code == 404
     assert bob.post(f"/api/orders/{order['id']}/cancel/").status_code == 404
+    assert bob.patch(f"/api/orders/{order['id']}/", {"status": "cancelled"}, format="json").status_code in (403, 404)
     assert order["id"] not in [o["id"] for o in bob.get("/api/orders/").json()["results"]]
     assert alice.get(f"/api/orders/{order['id']}/").json()["status"] == order["status"]
 
@@ -80,6 +81,8 @@ def test_payments_on_another_users_order_are_refused(alice, bob):
     order = _place_order(alice)
     response = bob.post(f"/api/orders/{order['id']}/payments/", {"method": "card"}, format="json")
     assert response.status_code in (400, 404)  # never 201; 404 once the body is valid
+    listing = bob.get(f"/api/orders/{order['id']}/payments/")
+    assert listing.status_code in (404, 405)  # 405 where payments cannot be listed at all
     assert alice.get(f"/api/orders/{order['id']}/").json()["status"] == order["status"]
 
 

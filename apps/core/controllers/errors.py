@@ -2,6 +2,11 @@
 
 Envelope: `{"type": "validation_error"|"client_error"|"server_error",
 "errors": [{"code", "detail", "attr"}]}` (drf-standardized-errors' format).
+
+Three layers make sure no error escapes it: DRF views go through `exception_handler` (domain
+errors, an unreachable database -> 503 with Retry-After, anything unexpected -> 500 naming the
+request id); Django's handler400/403/404/500 and CSRF_FAILURE_VIEW cover everything outside DRF;
+`ErrorEnvelopeMiddleware` rewrites any remaining non-JSON 4xx/5xx (e.g. a function view's 405).
 """
 
 import logging

@@ -7,11 +7,19 @@ from dependency_injector import containers, providers
 from django.conf import settings
 from django.core.cache import cache as django_cache
 
+from apps.core.services.cart import CartService
 from apps.core.services.catalog_import import CatalogImportService
 from apps.core.services.categories import CategoryService
 from apps.core.services.list_cache import ListCache
+from apps.core.services.notifications import NotificationService
+from apps.core.services.order_status import OrderStateMachine
+from apps.core.services.orders import OrderService
+from apps.core.services.payment_gateways import gateway_from_settings
+from apps.core.services.payments import PaymentService
 from apps.core.services.products import ProductService
+from apps.core.services.reviews import ReviewService
 from apps.core.services.users import UserService
+from apps.core.services.wishlist import WishlistService
 
 
 class Container(containers.DeclarativeContainer):
@@ -26,3 +34,22 @@ class Container(containers.DeclarativeContainer):
     category_service = providers.Factory(CategoryService, list_cache=list_cache)
     product_service = providers.Factory(ProductService, list_cache=list_cache)
     catalog_import_service = providers.Factory(CatalogImportService, list_cache=list_cache)
+
+    # --- shopping ---
+    payment_gateway = providers.Factory(gateway_from_settings)  # PAYMENT_PROVIDER, read per call
+    notification_service = providers.Factory(NotificationService)
+    order_state_machine = providers.Factory(
+        OrderStateMachine, list_cache=list_cache, notifier=notification_service, gateway=payment_gateway
+    )
+    cart_service = providers.Factory(CartService)
+    order_service = providers.Factory(
+        OrderService, list_cache=list_cache, notifier=notification_service, state_machine=order_state_machine
+    )
+    payment_service = providers.Factory(
+        PaymentService,
+        gateway=payment_gateway,
+        state_machine=order_state_machine,
+        webhook_secret=providers.Callable(lambda: settings.PAYMENT_WEBHOOK_SECRET),
+    )
+    review_service = providers.Factory(ReviewService, list_cache=list_cache)
+    wishlist_service = providers.Factory(WishlistService)

@@ -88,3 +88,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def cart_service(container):
+    return container.cart_service()
+
+
+@pytest.fixture
+def order_service(container):
+    return container.order_service()
+
+
+@pytest.fixture
+def payment_service(container):
+    return container.payment_service()
+
+
+@pytest.fixture
+def review_service(container):
+    return container.review_service()
+
+
+@pytest.fixture
+def wishlist_service(container):
+    return container.wishlist_service()

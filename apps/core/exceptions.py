@@ -81,3 +81,67 @@ class InsufficientStockError(ConflictError):
     def __init__(self, detail: str, *, product_id: int, available: int, attr: str | None = None) -> None:
         super().__init__(detail, attr=attr)
         self.product_id, self.available = product_id, available
+
+
+class EmptyCartError(InvalidInputError):
+    """Checkout was asked for with nothing in the cart."""
+
+    default_code = "empty_cart"
+
+
+class ProductUnavailableError(ConflictError):
+    """A cart line's product was deleted or deactivated since it was added.
+
+    Attributes:
+        product_id: the product that can no longer be bought.
+    """
+
+    default_code = "product_unavailable"
+
+    def __init__(self, detail: str, *, product_id: int, attr: str | None = None) -> None:
+        super().__init__(detail, attr=attr)
+        self.product_id = product_id
+
+
+class IllegalTransitionError(ConflictError):
+    """The order state machine does not allow moving from the current status to the requested one.
+
+    Attributes:
+        current / requested: the order's status and the one asked for.
+    """
+
+    default_code = "illegal_transition"
+
+    def __init__(self, detail: str, *, current: str, requested: str, attr: str | None = None) -> None:
+        super().__init__(detail, attr=attr)
+        self.current, self.requested = current, requested
+
+
+class IdempotencyKeyMismatchError(UnprocessableError):
+    """An `Idempotency-Key` was reused for a different cart than the one it first checked out."""
+
+    default_code = "idempotency_key_mismatch"
+
+
+class NotABuyerError(PermissionDeniedError):
+    """Only a user with a paid, shipped or delivered order holding the product may review it."""
+
+    default_code = "not_a_buyer"
+
+
+class AlreadyReviewedError(ConflictError):
+    """The user already reviewed this product (one review per user and product)."""
+
+    default_code = "already_reviewed"
+
+
+class InvalidSignatureError(InvalidInputError):
+    """A webhook's signature header is missing, malformed or does not match its body."""
+
+    default_code = "invalid_signature"
+
+
+class PaymentGatewayError(ServiceUnavailableError):
+    """The payment provider could not be reached or answered nonsense; nothing was charged or recorded."""
+
+    default_code = "payment_gateway_error"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.core.controllers import auth, categories, products
+from apps.core.controllers import auth, cart, categories, orders, payments, products, reviews, wishlist
 
 urlpatterns = [
     path("auth/register/", auth.RegisterController.as_view(), name="auth-register"),
@@ -17,4 +17,19 @@ urlpatterns = [
     path("products/", products.ProductCollectionController.as_view(), name="product-list"),
     path("products/<int:product_id>/", products.ProductItemController.as_view(), name="product-detail"),
     path("products/<int:product_id>/restore/", products.ProductRestoreController.as_view(), name="product-restore"),
+    path(
+        "products/<int:product_id>/reviews/",
+        reviews.ProductReviewCollectionController.as_view(),
+        name="product-reviews",
+    ),
+    path("cart/", cart.CartController.as_view(), name="cart"),
+    path("cart/items/", cart.CartItemCollectionController.as_view(), name="cart-item-list"),
+    path("cart/items/<int:item_id>/", cart.CartItemController.as_view(), name="cart-item-detail"),
+    path("orders/", orders.OrderCollectionController.as_view(), name="order-list"),
+    path("orders/<int:order_id>/", orders.OrderItemController.as_view(), name="order-detail"),
+    path("orders/<int:order_id>/cancel/", orders.OrderCancelController.as_view(), name="order-cancel"),
+    path("orders/<int:order_id>/payments/", orders.OrderPaymentCollectionController.as_view(), name="order-payments"),
+    path("payments/webhook/", payments.PaymentWebhookController.as_view(), name="payment-webhook"),
+    path("wishlist/", wishlist.WishlistCollectionController.as_view(), name="wishlist"),
+    path("wishlist/<int:product_id>/", wishlist.WishlistItemController.as_view(), name="wishlist-item"),
 ]

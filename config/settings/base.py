@@ -186,7 +186,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "apps.core.models.orders.OrderStatus.choices",
+        "PaymentStatusEnum": "apps.core.models.orders.PaymentStatus.choices",
+    },
 }
 # The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
@@ -219,6 +222,16 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
+
+# --- payments -------------------------------------------------------------------------------
+# PAYMENT_PROVIDER names a gateway class in apps/core/services/payments.py (GATEWAYS).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+# The sandbox gateway's answer to every charge: "succeed", "decline" or "pending" (settled by webhook).
+PAYMENT_SANDBOX_OUTCOME = env.str("PAYMENT_SANDBOX_OUTCOME", default="succeed")
+# Shared secret of the HMAC-SHA256 webhook signature; empty rejects every webhook.
+PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
+PAYMENT_WEBHOOK_SIGNATURE_HEADER = "X-Nexus-Signature"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 # --- static ---------------------------------------------------------------------------------
 STATIC_URL = "static/"

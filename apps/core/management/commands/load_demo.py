@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from apps.core.management.demo_orders import create_demo_orders
 from apps.core.models import Product, User
 
 DUMMYJSON_DIR = Path(settings.DUMMYJSON_DIR)  # $NEXUS_SHARED_DIR/data/dummyjson
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         customer = self._account(*DEMO_CUSTOMER)
         self.stdout.write(f"Demo admin: {admin.email} / {DEMO_ADMIN[1]}")
         self.stdout.write(f"Demo customer: {customer.email} / {DEMO_CUSTOMER[1]}")
+        orders = create_demo_orders(customer, data_dir / "carts.json")
+        if orders:
+            summary = ", ".join(f"{o.number} ({o.status})" for o in orders)
+            self.stdout.write(f"Demo orders for {customer.email}: {summary}")
 
     @staticmethod
     def _account(email: str, password: str, **flags) -> User:

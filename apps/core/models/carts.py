@@ -1,0 +1,45 @@
+"""The cart aggregate: one cart per user holding products and quantities (prices are read live)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models.base import TimeStampedModel
+from apps.core.models.catalog import Product
+
+
+class Cart(TimeStampedModel):
+    """A user's shopping cart; created on first use, emptied (not deleted) by checkout."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+
+    class Meta:
+        ordering = ("-updated_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Cart of {self.user}"
+
+
+class CartItem(TimeStampedModel):
+    """A product and a quantity (>= 1) in a cart; one row per product."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cartitem_quantity_gte_1"),
+            models.UniqueConstraint(fields=["cart", "product"], name="cartitem_cart_product_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id}"
+
+    @property
+    def line_total(self) -> Decimal:
+        """Today's price of the line: the product's unit price x quantity (shop currency)."""
+        return (self.product.price * self.quantity).quantize(Decimal("0.01"))

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.middleware.RequestIdMiddleware",  # first: ids and times everything below
+    "apps.core.controllers.errors.ErrorEnvelopeMiddleware",  # any non-JSON 4xx/5xx -> the envelope
+    "apps.core.middleware.BodySizeLimitMiddleware",
+    "apps.core.middleware.HealthProbeMiddleware",  # probes answer whatever the Host header
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.controllers.cached_reads.CachedProductReadMiddleware",  # cached public product reads end here
@@ -93,19 +97,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="nexus"),
             "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # DefaultClient plus a circuit breaker: a down Redis costs one timeout, not one per call.
+                "CLIENT_CLASS": "apps.core.cache.CircuitBreakerClient",
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_S", default=0.25),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_S", default=0.25),
                 # Redis is an optimisation: a failing cache call logs and behaves as a miss.
+                # The breaker logs each outage once (apps.core.cache), not one traceback per call.
                 "IGNORE_EXCEPTIONS": True,
-                "LOG_IGNORED_EXCEPTIONS": True,
+                "LOG_IGNORED_EXCEPTIONS": False,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nexus"}}
+REDIS_CIRCUIT_OPEN_S = env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 DJANGO_REDIS_LOGGER = "apps.core.cache"
 LIST_CACHE_TIMEOUT_S = env.int("LIST_CACHE_TIMEOUT_S", default=300)
 DETAIL_CACHE_TIMEOUT_S = env.int("DETAIL_CACHE_TIMEOUT_S", default=300)
@@ -185,6 +192,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "apps.core.models.orders.PaymentStatus.choices",
     },
 }
+# The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "apps.core.controllers.schema_hooks.add_common_error_responses",
+]
 
 # --- pagination -----------------------------------------------------------------------------
 PAGE_SIZE_DEFAULT = 20
@@ -206,6 +218,7 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Request-ID"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "apps.core.controllers.errors.csrf_failure_view"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- i18n and time --------------------------------------------------------------------------
@@ -239,10 +252,15 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@nexus.example")
 
 # --- logging --------------------------------------------------------------------------------
+# One JSON object per line on stderr. Every record carries `request_id` (apps.core.middleware);
+# `apps.access` writes one record per request (method, path, status, duration_ms, user_id).
+# Errors are logged once, by `django.request`, with their traceback.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+ACCESS_LOG_LEVEL = env.str("ACCESS_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "apps.core.middleware.RequestIdLogFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -250,9 +268,10 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "apps.access": {"level": ACCESS_LOG_LEVEL},
     },
 }

@@ -2,9 +2,16 @@
 
 Envelope: `{"type": "validation_error"|"client_error"|"server_error",
 "errors": [{"code", "detail", "attr"}]}` (drf-standardized-errors' format).
+
+Three layers make sure no error escapes it: DRF views go through `exception_handler` (domain
+errors, an unreachable database -> 503 with Retry-After, anything unexpected -> 500 naming the
+request id); Django's handler400/403/404/500 and CSRF_FAILURE_VIEW cover everything outside DRF;
+`ErrorEnvelopeMiddleware` rewrites any remaining non-JSON 4xx/5xx (e.g. a function view's 405).
 """
 
 import logging
+import sys
+from http import HTTPStatus
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
@@ -68,6 +75,15 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+def _flat_auth_error(exc: exceptions.APIException) -> exceptions.AuthenticationFailed:
+    """simplejwt's token errors carry a dict (`detail`, `code`, `messages`): one error, its code kept."""
+    detail = exc.detail.get("detail", exceptions.AuthenticationFailed.default_detail)
+    code = exc.detail.get("code", exc.default_code)
+    flat = exceptions.AuthenticationFailed(detail=str(detail), code=str(code))
+    flat.auth_header = getattr(exc, "auth_header", None)  # WWW-Authenticate, set by the view
+    return flat
+
+
 class DomainExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler plus domain errors and an unreachable database (503)."""
 
@@ -75,9 +91,18 @@ class DomainExceptionHandler(ExceptionHandler):
         if isinstance(exc, domain.ServiceError):
             return DomainAPIException(exc, status_for(exc))
         if isinstance(exc, OperationalError | InterfaceError):
-            logger.error("database unavailable", exc_info=exc)
-            return ServiceUnavailable()
+            return ServiceUnavailable()  # logged once, with its traceback, by report_exception
+        if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated) and isinstance(
+            exc.detail, dict
+        ):
+            return _flat_auth_error(exc)
         return super().convert_known_exceptions(exc)
+
+    def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        if not isinstance(exc, exceptions.APIException):
+            request = getattr(self.context.get("request"), "_request", None)
+            return exceptions.APIException(detail=server_error_detail(getattr(request, "request_id", None)))
+        return exc
 
     def get_headers(self, exc: exceptions.APIException) -> dict:
         headers = super().get_headers(exc)
@@ -89,6 +114,13 @@ class DomainExceptionHandler(ExceptionHandler):
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every error of an API view becomes the envelope."""
     return standardized_exception_handler(exc, context)
+
+
+def server_error_detail(request_id: str | None) -> str:
+    """The sentence of a 500: generic (no internals leak), with the request id to quote."""
+    if request_id:
+        return f"A server error occurred. Quote request id {request_id} when reporting it."
+    return "A server error occurred."
 
 
 def _envelope(status_code: int, code: str, detail: str, error_type: str = "client_error") -> JsonResponse:
@@ -103,8 +135,19 @@ def not_found_view(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error_view(request: HttpRequest) -> JsonResponse:
-    """handler500: an unexpected error outside DRF still answers the envelope."""
-    return _envelope(500, "error", "A server error occurred.", "server_error")
+    """handler500: an unexpected error outside DRF still answers the envelope, never HTML.
+
+    Django calls it while handling the exception, so `sys.exc_info()` names it: an unreachable
+    database (OperationalError/InterfaceError, e.g. in a middleware) is a 503 with Retry-After.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        response = _envelope(
+            503, ServiceUnavailable.default_code, str(ServiceUnavailable.default_detail), "server_error"
+        )
+        response["Retry-After"] = "5"
+        return response
+    return _envelope(500, "error", server_error_detail(getattr(request, "request_id", None)), "server_error")
 
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
@@ -115,3 +158,54 @@ def bad_request_view(request: HttpRequest, exception: Exception | None = None) -
 def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """handler403 (e.g. CSRF failures on the admin)."""
     return _envelope(403, "permission_denied", "You do not have permission to perform this action.")
+
+
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: a failed CSRF check (session-authenticated writes) in the envelope."""
+    return _envelope(403, "csrf_failed", "CSRF verification failed.")
+
+
+# Codes for error responses that did not come through the handlers above (e.g. Django's
+# HttpResponseNotAllowed from a function view); `ErrorEnvelopeMiddleware` rewrites those.
+CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+    503: "service_unavailable",
+}
+
+
+class ErrorEnvelopeMiddleware:
+    """Last line: any 4xx/5xx response that is not JSON becomes the envelope (the admin is left alone).
+
+    Keeps the status and headers such as Allow and Retry-After; the body's text is replaced by
+    the status's standard phrase, so no framework page or internal detail reaches the client.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if response.status_code < 400 or request.path.startswith("/admin/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        status_code = response.status_code
+        error_type = "server_error" if status_code >= 500 else "client_error"
+        code = CODE_BY_STATUS.get(status_code, "error")
+        try:
+            phrase = HTTPStatus(status_code).phrase
+        except ValueError:
+            phrase = "Error"
+        envelope = _envelope(status_code, code, f"{phrase}.", error_type)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                envelope[header] = response[header]
+        return envelope

@@ -18,7 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: 200 only when the database answers; reports the cache's state either way.
 
-    Body: `{"status": "ok"|"unavailable", "database": "ok"|"error", "cache": "ok"|"error"}`.
+    Body: `{"status": "ok"|"unavailable", "database": "ok"|"error", "cache": "ok"|"error"}`; a 503
+    also carries the error envelope's `type` and `errors` and a Retry-After header.
     """
     database = "ok"
     try:
@@ -38,7 +39,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - the cache is optional; report it
         cache_state = "error"
     ready = database == "ok"
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "database": database, "cache": cache_state},
-        status=200 if ready else 503,
-    )
+    body = {"status": "ok" if ready else "unavailable", "database": database, "cache": cache_state}
+    if not ready:  # a 503 is also the error envelope, like every other error response
+        body = {
+            "type": "server_error",
+            "errors": [{"code": "service_unavailable", "detail": "The database does not answer.", "attr": None}],
+            **body,
+        }
+    response = JsonResponse(body, status=200 if ready else 503)
+    if not ready:
+        response["Retry-After"] = "5"
+    return response

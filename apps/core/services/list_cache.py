@@ -1,13 +1,16 @@
 """Versioned response cache for public, user-independent reads (lists and details).
 
-Entries live under `list:<namespace>:<sha256(params)>` and carry the namespace generation they
-were built under. Writers never delete keys: after their transaction commits they replace the
+Entries live under `list:<namespace>:<sha256(params)>` and carry the version ("<epoch>.<generation>")
+they were built under. Writers never delete keys: after their transaction commits they replace the
 namespace's generation, so every entry built under the old generation becomes unreachable at
-once (one SET, no key scans) and is overwritten or expires. A lookup reads the generation and the
-entry in one round trip.
+once (one SET, no key scans) and is overwritten or expires. A lookup reads the generation, the
+cache-wide epoch and the entry in one round trip.
 
 The cache is an optimisation. Every call tolerates an unreachable Redis (django-redis's
 IGNORE_EXCEPTIONS turns failures into misses), and the caller's builder then runs every time.
+A bump lost while Redis was unreachable cannot resurrect old pages: the process that saw the
+outage replaces the cache-wide epoch (`apps.core.cache.CACHE_EPOCH_KEY`), part of every entry's
+version, once Redis answers again.
 """
 
 import hashlib
@@ -20,6 +23,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import BaseCache
 from django.db import transaction
+
+from apps.core.cache import CACHE_EPOCH_KEY
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,9 +51,10 @@ def normalize_params(params: Mapping[str, Any]) -> str:
 class ListCache:
     """Get-or-build over Django's cache with per-namespace generations.
 
-    Every entry is stored as `(generation, value)` under `list:<namespace>:<sha256(params)>`,
-    and a lookup reads the namespace's generation and the entry in one round trip (`get_many`,
-    an MGET on Redis): an entry whose generation is not the current one is a miss. Bumping the
+    Every entry is stored as `(version, value)` under `list:<namespace>:<sha256(params)>`, the
+    version being "<cache-wide epoch>.<namespace generation>", and a lookup reads the generation,
+    the epoch and the entry in one round trip (`get_many`, an MGET on Redis): an entry whose
+    version is not the current one is a miss. Bumping the
     generation after a write therefore hides every entry of the namespace at once, exactly like
     generation-prefixed keys, at one Redis round trip per hit instead of two.
 
@@ -81,10 +87,10 @@ class ListCache:
         Returns:
             The body and its ETag. A build that raises caches nothing.
         """
-        generation, hit = self._lookup(namespace, params)
+        version, hit = self._lookup(namespace, params)
         entry = CachedBody(body=hit[0], etag=hit[1]) if hit is not None else CachedBody.of(build())
-        if generation is not None:
-            stored = (generation, (entry.body, entry.etag))
+        if version is not None:
+            stored = (version, (entry.body, entry.etag))
             keys = [self._key(namespace, a) for a in aliases]
             if hit is None:
                 keys.append(self._key(namespace, params))
@@ -93,18 +99,18 @@ class ListCache:
         return entry
 
     def peek(self, namespace: str, params: Mapping[str, Any]) -> CachedBody | None:
-        """The body stored for (namespace, params) under the current generation, or None (one round trip)."""
+        """The body stored for (namespace, params) under the current version, or None (one round trip)."""
         _, hit = self._lookup(namespace, params, create=False)
         return CachedBody(body=hit[0], etag=hit[1]) if hit is not None else None
 
     def get_or_compute(self, namespace: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
         """Like `get_or_build` for any picklable value (e.g. a count), invalidated with the namespace."""
-        generation, hit = self._lookup(namespace, params)
+        version, hit = self._lookup(namespace, params)
         if hit is not None:
             return hit
         value = compute()
-        if generation is not None:
-            self._cache.set(self._key(namespace, params), (generation, value), self._timeout_s)
+        if version is not None:
+            self._cache.set(self._key(namespace, params), (version, value), self._timeout_s)
         return value
 
     def invalidate(self, *namespaces: str) -> None:
@@ -120,9 +126,9 @@ class ListCache:
         transaction.on_commit(bump)
 
     def _lookup(self, namespace: str, params: Mapping[str, Any], *, create: bool = True) -> tuple[str | None, Any]:
-        """(current generation or None when the cache is unreachable, the entry's value or None)."""
+        """(current version "<epoch>.<generation>" or None when the cache is unreachable, entry value or None)."""
         generation_key, key = self._generation_key(namespace), self._key(namespace, params)
-        found = self._cache.get_many([generation_key, key])
+        found = self._cache.get_many([generation_key, CACHE_EPOCH_KEY, key])
         generation = found.get(generation_key)
         if generation is None:
             if not create:
@@ -131,11 +137,14 @@ class ListCache:
             # add() keeps a generation another process set first; re-read to agree on it.
             if not self._cache.add(generation_key, generation, None):
                 generation = self._cache.get(generation_key)
-            return generation, None
+                if generation is None:  # cache unreachable: do not cache at all
+                    return None, None
+            return f"{found.get(CACHE_EPOCH_KEY, '0')}.{generation}", None
+        version = f"{found.get(CACHE_EPOCH_KEY, '0')}.{generation}"
         entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            return generation, entry[1]
-        return generation, None
+        if entry is not None and entry[0] == version:
+            return version, entry[1]
+        return version, None
 
     @staticmethod
     def _key(namespace: str, params: Mapping[str, Any]) -> str:

@@ -1,0 +1,37 @@
+"""gunicorn settings, every one from the environment (docker/entrypoint.sh, tests/live.py).
+
+GUNICORN_BIND              address to listen on (default 0.0.0.0:8000)
+GUNICORN_WORKERS           worker processes (default 2 * CPUs + 1, at most 8)
+GUNICORN_THREADS           threads per worker (default 1: sync workers)
+GUNICORN_TIMEOUT_S         a worker silent for this long is killed and replaced (default 30)
+GUNICORN_GRACEFUL_TIMEOUT_S  time to finish in-flight requests on SIGTERM/HUP (default 30)
+GUNICORN_KEEPALIVE_S       idle keep-alive seconds behind a load balancer (default 5)
+GUNICORN_MAX_REQUESTS      recycle a worker after this many requests, jittered (default 1000; 0 = never)
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - a container listens on all interfaces
+workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
+threads = _int("GUNICORN_THREADS", 1)
+timeout = _int("GUNICORN_TIMEOUT_S", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT_S", 30)
+keepalive = _int("GUNICORN_KEEPALIVE_S", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = max_requests // 10
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The application logs JSON to stderr itself (one access record per request with a request id).
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Limits on the request line and headers; bodies are limited by DATA_UPLOAD_MAX_MEMORY_SIZE (413).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -174,7 +174,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    """Reviews; deleting one here does not recompute the product's rating until the next review."""
+    """Reviews; deleting goes through ReviewService, so the product's rating and count follow at once."""
 
     list_display = ("product", "user", "rating", "created_at")
     list_filter = ("rating",)
@@ -182,6 +182,18 @@ class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ("product", "user")
     raw_id_fields = ("product", "user")
     readonly_fields = ("created_at", "updated_at")
+
+    def delete_model(self, request, obj) -> None:
+        _review_service().delete(obj.pk)
+
+    def delete_queryset(self, request, queryset) -> None:
+        service = _review_service()
+        for review_id in queryset.values_list("pk", flat=True):
+            service.delete(review_id)
+
+
+def _review_service():
+    return apps.get_app_config("core").container.review_service()
 
 
 class CartItemInline(admin.TabularInline):

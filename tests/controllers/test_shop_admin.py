@@ -1,5 +1,7 @@
 """Admin pages of the shopping models render, and status actions go through the state machine."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -64,3 +66,17 @@ def test_admin_illegal_action_changes_nothing(admin_site_client):
     admin_site_client.post("/admin/core/order/", {"action": "mark_delivered", "_selected_action": [order.pk]})
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING
+
+
+def test_review_deleted_in_admin_updates_product_rating(admin_site_client, django_capture_on_commit_callbacks):
+    product = ProductFactory(rating=None, review_count=0)
+    ReviewFactory(product=product, rating=4)
+    removed = ReviewFactory(product=product, rating=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_site_client.post(
+            "/admin/core/review/",
+            {"action": "delete_selected", "_selected_action": [removed.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.rating, product.review_count) == (Decimal("4.00"), 1)

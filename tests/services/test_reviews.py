@@ -65,3 +65,32 @@ def test_list_page_of_hidden_product_is_not_found(review_service):
     Product.objects.filter(pk=product.pk).update(is_active=False)
     with pytest.raises(NotFoundError):
         review_service.list_page(product.pk, page=1, page_size=20)
+
+
+def test_delete_recomputes_rating_and_refreshes_cache(
+    review_service, product_service, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    reviews = []
+    for rating in (5, 2):
+        user = UserFactory()
+        bought(user, product)
+        with django_capture_on_commit_callbacks(execute=True):
+            reviews.append(review_service.create(user, product.pk, rating=rating, comment=""))
+    page = product_service.list_page(ProductFilters(), page=1, page_size=20)
+    assert (page.items[0].rating, page.items[0].review_count) == (Decimal("3.50"), 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_service.delete(reviews[0].pk)
+    product.refresh_from_db()
+    assert (product.rating, product.review_count) == (Decimal("2.00"), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_service.delete(reviews[1].pk)
+    product.refresh_from_db()
+    assert (product.rating, product.review_count) == (None, 0)
+
+
+def test_delete_unknown_review_is_not_found(review_service):
+    with pytest.raises(NotFoundError):
+        review_service.delete(999_999)

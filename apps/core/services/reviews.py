@@ -16,7 +16,7 @@ RATING_NAMESPACES = ("products", "product")
 
 
 class ReviewService:
-    """Lists and creates product reviews; keeps `Product.rating` and `review_count` current.
+    """Lists, creates and deletes product reviews; keeps `Product.rating` and `review_count` current.
 
     Args:
         list_cache: the catalog cache, invalidated when a product's rating changes.
@@ -65,6 +65,23 @@ class ReviewService:
             raise AlreadyReviewedError("You already reviewed this product.") from None
         self._refresh_rating(product_id)
         return review
+
+    @transaction.atomic
+    def delete(self, review_id: int) -> None:
+        """Remove a review (moderation) and recompute its product's rating and count.
+
+        Locks the product row like `create`, so the recomputed average never misses a
+        concurrent review; the catalog caches are invalidated after commit.
+
+        Raises:
+            NotFoundError: no review has that id.
+        """
+        product_id = Review.objects.filter(pk=review_id).values_list("product_id", flat=True).first()
+        if product_id is None:
+            raise NotFoundError(f"Review {review_id} does not exist.")
+        Product.objects.select_for_update().filter(pk=product_id).first()
+        Review.objects.filter(pk=review_id).delete()
+        self._refresh_rating(product_id)
 
     def _refresh_rating(self, product_id: int) -> None:
         stats = Review.objects.filter(product_id=product_id).aggregate(avg=Avg("rating"), count=Count("id"))

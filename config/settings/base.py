@@ -104,7 +104,6 @@ if REDIS_URL:
                 # Redis is an optimisation: a failing cache call logs and behaves as a miss.
                 # The breaker logs each outage once (apps.core.cache), not one traceback per call.
                 "IGNORE_EXCEPTIONS": True,
-                "LOG_IGNORED_EXCEPTIONS": False,
             },
         }
     }
@@ -115,7 +114,6 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 DJANGO_REDIS_LOGGER = "apps.core.cache"
 LIST_CACHE_TIMEOUT_S = env.int("LIST_CACHE_TIMEOUT_S", default=300)
-DETAIL_CACHE_TIMEOUT_S = env.int("DETAIL_CACHE_TIMEOUT_S", default=300)
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -262,7 +262,8 @@ class ProductService:
         """Bring a soft-deleted product back; restoring a live one is a no-op.
 
         Raises:
-            NotFoundError: no product has that id, or its category was deleted meanwhile.
+            NotFoundError: no product has that id.
+            InvalidInputError: its category was deleted meanwhile (attr "category"); nothing changed.
         """
         product = self._locked(Product.objects.select_related("category"), product_id)
         if product.category.deleted_at is not None:

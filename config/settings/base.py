@@ -157,7 +157,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.controllers.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.controllers.throttles.AuthenticatedUserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "COERCE_DECIMAL_TO_STRING": True,

@@ -99,6 +99,13 @@ def test_authenticated_clients_are_throttled_per_user(monkeypatch):
     assert second.get("/api/auth/me/").status_code == 200  # same address, another user
 
 
+def test_anonymous_clients_are_bounded_by_the_anonymous_rate_alone(monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "5/min")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "2/min")
+    client = APIClient(REMOTE_ADDR="10.0.0.3")
+    assert [client.get("/api/categories/").status_code for _ in range(6)] == [200] * 5 + [429]
+
+
 def test_throttle_rates_come_from_settings():
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert {"anon", "user", "login", "login_email", "register"} <= set(rates)

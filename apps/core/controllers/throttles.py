@@ -2,7 +2,7 @@
 
 import hashlib
 
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 
 class LoginClientThrottle(AnonRateThrottle):
@@ -28,3 +28,16 @@ class RegisterThrottle(AnonRateThrottle):
     """Sign-ups per client address (THROTTLE_RATE_REGISTER)."""
 
     scope = "register"
+
+
+class AuthenticatedUserThrottle(UserRateThrottle):
+    """Requests per signed-in user (THROTTLE_RATE_USER); anonymous clients are left to the anon throttle.
+
+    DRF's UserRateThrottle also counts anonymous clients (keyed by address), so every anonymous
+    request paid two throttle round trips to the cache and was bounded by both rates.
+    """
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

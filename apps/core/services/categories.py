@@ -42,17 +42,29 @@ def descendant_ids(category_id: int) -> list[int]:
     """
     if not 0 < category_id <= MAX_ID:
         return []
+    return _subtree_ids("id", category_id)
+
+
+def subtree_ids_by_slug(slug: str) -> list[int]:
+    """Ids of the live category with this slug and of all its live descendants (one recursive query)."""
+    return _subtree_ids("slug", slug)
+
+
+def _subtree_ids(root_column: str, value: int | str) -> list[int]:
+    """The live subtree under the live category whose `root_column` ("id" or "slug") equals `value`."""
+    if root_column not in {"id", "slug"}:
+        raise ValueError(f"cannot root a category subtree on {root_column!r}")
     table = Category._meta.db_table
     sql = f"""
         WITH RECURSIVE tree(id) AS (
-            SELECT id FROM {table} WHERE id = %s AND deleted_at IS NULL
+            SELECT id FROM {table} WHERE {root_column} = %s AND deleted_at IS NULL
             UNION
             SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id WHERE c.deleted_at IS NULL
         )
         SELECT id FROM tree
-    """  # noqa: S608 - table name is ours, the value is a parameter
+    """  # noqa: S608 - table and column names are ours, the value is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [category_id])
+        cursor.execute(sql, [value])
         return [row[0] for row in cursor.fetchall()]
 
 

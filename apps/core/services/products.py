@@ -5,13 +5,13 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models import Category, Product
-from apps.core.services.categories import descendant_ids
+from apps.core.services.categories import descendant_ids, subtree_ids_by_slug
 from apps.core.services.list_cache import CachedBody, ListCache
 from apps.core.services.pagination import Page, decode_cursor, encode_cursor, page_bounds
 from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses_postgres are re-exported
@@ -34,23 +34,6 @@ from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses
 from apps.core.services.slugs import unique_slug
 
 PRODUCT_NAMESPACES = ("products", "product")
-MAX_ID = 2**63 - 1  # bigint: a larger id in a query string names nothing
-
-
-def subtree_ids_by_slug(slug: str) -> list[int]:
-    """Ids of the live category with this slug and of all its live descendants (one recursive query)."""
-    table = Category._meta.db_table
-    sql = f"""
-        WITH RECURSIVE tree(id) AS (
-            SELECT id FROM {table} WHERE slug = %s AND deleted_at IS NULL
-            UNION
-            SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id WHERE c.deleted_at IS NULL
-        )
-        SELECT id FROM tree
-    """  # noqa: S608 - table name is ours, the value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug])
-        return [row[0] for row in cursor.fetchall()]
 
 
 _UNSET = object()
@@ -370,7 +353,7 @@ class ProductService:
     def _category_ids(value: str) -> list[int]:
         """Ids of the live category `value` (id or slug) and its live descendants, in one query."""
         if value.isdigit():
-            return descendant_ids(int(value)) if int(value) <= MAX_ID else []
+            return descendant_ids(int(value))  # [] for an id beyond the bigint range
         return subtree_ids_by_slug(value)
 
     @staticmethod

@@ -170,3 +170,9 @@ def test_fast_product_representation_equals_drf_generic_output():
     assert fast["price"] == "1234.50"
     assert fast["rating"] == "4.50"
     assert fast["created_at"].endswith("Z")
+
+
+def test_cursor_outside_the_token_alphabet_is_400_naming_it(api_client):
+    response = api_client.get("/api/products/", {"cursor": "\U000fa810" * 50})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "cursor"

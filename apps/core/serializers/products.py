@@ -50,11 +50,14 @@ class ProductListQuerySerializer(PageQuerySerializer):
         required=False,
         help_text="Default `-created_at`; when searching, relevance (exact SKU, then name/SKU hits, then the rest).",
     )
-    cursor = serializers.CharField(
+    # A signed token (URL-safe base64 and ":" / "."); ASCII-only keeps the longest valid query string
+    # well under a server's request-line limit (gunicorn: 8,190 bytes), which would answer an HTML 414.
+    cursor = serializers.RegexField(
+        r"^[A-Za-z0-9_.:-]*$",
         required=False,
         allow_blank=True,
         max_length=1000,
-        trim_whitespace=True,
+        error_messages={"invalid": "Not a cursor of this list."},
         help_text="Keyset pagination: empty for the first page, then the token in `next`/`previous`. Not with `page`.",
     )
 

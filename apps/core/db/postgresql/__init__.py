@@ -1,0 +1,1 @@
+"""PostgreSQL backend with a cheaper per-request health check; see `base.DatabaseWrapper`."""

@@ -209,3 +209,49 @@ def test_services_work_with_redis_down(container, dead_list_cache, caplog, djang
         body = product_service.cached_list(ProductFilters(ordering="name"), page=1, page_size=20, render=render).body
     assert body == b"NEW,UP"
     assert any(r.name == CACHE_LOGGER for r in caplog.records)
+
+
+def test_a_detail_probe_stands_for_the_lookup_of_the_build(product_service, django_assert_num_queries):
+    product = ProductFactory(sku="PROBE-1")
+    assert product_service.probe_detail(product.pk).version is None  # a fresh cache has no generation yet
+    product_service.cached_detail(ProductFactory().pk, render=lambda p: b"{}")  # creates it
+    probe = product_service.probe_detail(product.pk)
+    assert probe.hit is None
+    assert probe.version is not None
+    calls = []
+    real_get_many = default_cache.get_many
+    default_cache.get_many = lambda keys, *a, **k: calls.append(keys) or real_get_many(keys, *a, **k)
+    try:
+        body = product_service.cached_detail(product.pk, render=lambda p: p.sku.encode(), probe=probe).body
+    finally:
+        del default_cache.get_many
+    assert body == b"PROBE-1"
+    assert calls == []  # no second lookup: the probe's version was used
+    hit = product_service.probe_detail(product.pk).hit
+    assert hit is not None
+    assert hit.body == b"PROBE-1"
+
+
+def test_a_probe_older_than_a_write_stores_nothing_a_reader_can_see(
+    product_service, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(price=Decimal("5.00"))
+    render = lambda p: str(p.price).encode()  # noqa: E731
+    product_service.cached_detail(ProductFactory().pk, render=render)  # the namespace has a generation
+    stale_probe = product_service.probe_detail(product.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_service.update(product.pk, ProductInput(price=Decimal("7.00")))  # bumps the generation
+    product_service.cached_detail(product.pk, render=render, probe=stale_probe)
+    assert product_service.probe_detail(product.pk).hit is None  # stored under the old version only
+    assert product_service.cached_detail(product.pk, render=render).body == b"7.00"
+
+
+def test_a_probe_of_other_params_is_ignored(product_service):
+    first, second = ProductFactory(sku="A-1"), ProductFactory(sku="B-2")
+    product_service.cached_detail(ProductFactory().pk, render=lambda p: b"{}")  # the namespace has a generation
+    probe = product_service.probe_detail(first.pk)
+    assert probe.version is not None
+    body = product_service.cached_detail(second.pk, render=lambda p: p.sku.encode(), probe=probe).body
+    assert body == b"B-2"
+    assert product_service.probe_detail(first.pk).hit is None
+    assert product_service.probe_detail(second.pk).hit.body == b"B-2"

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.controllers.cached_reads import DETAIL_PROBE_ATTR
 from apps.core.controllers.permissions import IsAdminOrReadOnly, is_admin
 from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
 from apps.core.serializers.common import ErrorResponseSerializer
@@ -89,7 +90,7 @@ class ProductItemController(APIView):
         entry = service.cached_detail(
             product_id,
             render=lambda p: render_json(ProductOutputSerializer(p).data),
-            alias={"url": request.build_absolute_uri()},
+            probe=getattr(request, DETAIL_PROBE_ATTR, None),  # CachedProductReadMiddleware's miss
         )
         return cached_response(request, entry)
 

@@ -42,6 +42,26 @@ class CachedBody:
         return cls(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
+@dataclass(frozen=True)
+class Probe:
+    """What one cache lookup found: the entry (a hit) or the version a fresh build is stored under.
+
+    Made by `ListCache.probe` (e.g. in a middleware) and handed to `get_or_build` for the same
+    namespace and params later in the same request, which then skips its own lookup.
+
+    Attributes:
+        namespace / params: what was looked up.
+        version: "<epoch>.<generation>", or None when the namespace has no generation yet or the
+            cache is unreachable (`get_or_build` then looks up again).
+        hit: the current entry, or None on a miss.
+    """
+
+    namespace: str
+    params: Mapping[str, Any]
+    version: str | None
+    hit: CachedBody | None
+
+
 def normalize_params(params: Mapping[str, Any]) -> str:
     """Canonical JSON of validated query params: sorted keys, values as strings, Nones dropped."""
     clean = {k: str(v) for k, v in params.items() if v is not None}
@@ -74,6 +94,7 @@ class ListCache:
         build: Callable[[], bytes],
         *,
         aliases: Iterable[Mapping[str, Any]] = (),
+        probe: Probe | None = None,
     ) -> CachedBody:
         """Return the cached body for (namespace, params), building and storing it on a miss.
 
@@ -84,24 +105,36 @@ class ListCache:
             aliases: other parameter sets the same body is also stored under (e.g. the raw request
                 URL, which `peek` can then find without validating anything).
 
+            probe: this request's earlier `probe` of the same namespace and params; when it holds a
+                version it stands for the lookup (one cache round trip fewer on a miss).
+
         Returns:
             The body and its ETag. A build that raises caches nothing.
         """
-        version, hit = self._lookup(namespace, params)
+        if probe is not None and probe.version is not None and (probe.namespace, probe.params) == (namespace, params):
+            version, hit = probe.version, (probe.hit.body, probe.hit.etag) if probe.hit is not None else None
+        else:
+            version, hit = self._lookup(namespace, params)
         entry = CachedBody(body=hit[0], etag=hit[1]) if hit is not None else CachedBody.of(build())
         if version is not None:
             stored = (version, (entry.body, entry.etag))
             keys = [self._key(namespace, a) for a in aliases]
             if hit is None:
                 keys.append(self._key(namespace, params))
-            if keys:
+            if len(keys) == 1:  # a plain SET: no MULTI/EXEC pipeline
+                self._cache.set(keys[0], stored, self._timeout_s)
+            elif keys:
                 self._cache.set_many(dict.fromkeys(keys, stored), self._timeout_s)
         return entry
 
     def peek(self, namespace: str, params: Mapping[str, Any]) -> CachedBody | None:
         """The body stored for (namespace, params) under the current version, or None (one round trip)."""
-        _, hit = self._lookup(namespace, params, create=False)
-        return CachedBody(body=hit[0], etag=hit[1]) if hit is not None else None
+        return self.probe(namespace, params).hit
+
+    def probe(self, namespace: str, params: Mapping[str, Any]) -> Probe:
+        """Look (namespace, params) up without building anything (one round trip); see `Probe`."""
+        version, hit = self._lookup(namespace, params, create=False)
+        return Probe(namespace, params, version, CachedBody(body=hit[0], etag=hit[1]) if hit is not None else None)
 
     def get_or_compute(self, namespace: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
         """Like `get_or_build` for any picklable value (e.g. a count), invalidated with the namespace."""

@@ -12,8 +12,9 @@ from django.utils import timezone
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models import Category, Product
 from apps.core.services.categories import descendant_ids, subtree_ids_by_slug
-from apps.core.services.list_cache import CachedBody, ListCache
+from apps.core.services.list_cache import CachedBody, ListCache, Probe
 from apps.core.services.pagination import Page, decode_cursor, encode_cursor, page_bounds
+from apps.core.services.precompiled import PrecompiledQuery
 from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses_postgres are re-exported
     DEFAULT_ORDERING,
     ORDERINGS,
@@ -34,6 +35,13 @@ from apps.core.services.product_queries import (  # noqa: F401 - ORDERINGS, uses
 from apps.core.services.slugs import unique_slug
 
 PRODUCT_NAMESPACES = ("products", "product")
+MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
+
+# The public detail read, compiled once per connection (see apps.core.services.precompiled).
+_PUBLIC_DETAIL: PrecompiledQuery[Product] = PrecompiledQuery(
+    lambda pk: Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by(),
+    -7_770_001,
+)
 
 
 _UNSET = object()
@@ -172,9 +180,14 @@ class ProductService:
         """A list body cached under `alias` by `cached_list` and still current, else None (one cache read)."""
         return self._list_cache.peek("products", alias)
 
-    def peek_detail(self, alias: Mapping[str, Any]) -> CachedBody | None:
-        """A detail body cached under `alias` by `cached_detail` and still current, else None."""
-        return self._list_cache.peek("product", alias)
+    def probe_detail(self, product_id: int) -> Probe:
+        """Look the public detail of a product up in the cache (one round trip, nothing built).
+
+        Returns:
+            A Probe: `hit` is the cached body when current; on a miss, pass the probe to
+            `cached_detail` in the same request so it does not look up again.
+        """
+        return self._list_cache.probe("product", {"id": product_id})
 
     def get(self, product_id: int, *, include_inactive: bool = False) -> Product:
         """Return a live product; inactive ones only when `include_inactive` (admins).
@@ -182,27 +195,30 @@ class ProductService:
         Raises:
             NotFoundError: no such live (and, for the public, active) product.
         """
-        qs = self._base_queryset()
-        if not include_inactive:
-            qs = qs.filter(is_active=True)
-        try:
-            return qs.get(pk=product_id)
-        except Product.DoesNotExist:
-            raise NotFoundError(f"Product {product_id} does not exist.") from None
+        if not 0 < product_id <= MAX_PRODUCT_ID:
+            product = None
+        elif not include_inactive:
+            product = _PUBLIC_DETAIL.first(product_id)
+        else:
+            product = self._base_queryset().filter(pk=product_id).first()
+        if product is None:
+            raise NotFoundError(f"Product {product_id} does not exist.")
+        return product
 
     def cached_detail(
-        self, product_id: int, *, render: Callable[[Product], bytes], alias: Mapping[str, Any] | None = None
+        self, product_id: int, *, render: Callable[[Product], bytes], probe: Probe | None = None
     ) -> CachedBody:
         """The public detail body of a product, from the cache when present.
 
         Args:
-            alias: another key for the same body (the raw request URL), read back by `peek_detail`.
+            render: turns the product into the response body (bytes).
+            probe: this request's `probe_detail(product_id)`, which then stands for the cache lookup.
 
         Raises:
             NotFoundError: no such live, active product (nothing is cached).
         """
         return self._list_cache.get_or_build(
-            "product", {"id": product_id}, lambda: render(self.get(product_id)), aliases=[alias] if alias else ()
+            "product", {"id": product_id}, lambda: render(self.get(product_id)), probe=probe
         )
 
     # --- writes --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A django-redis client with a circuit breaker, and the recovery epoch of the list cache.
+"""A django-redis client with a circuit breaker, the recovery epoch of the list cache, window counters.
 
 Redis is an optimisation here: with `IGNORE_EXCEPTIONS` every failing call already behaves as a
 miss, but each call still pays a connect timeout (and redis-py's retries) while Redis is down.
@@ -10,6 +10,11 @@ A process that saw Redis fail may have lost writes to it, most importantly a lis
 generation bump (`ListCache.invalidate`). So when its circuit closes again it replaces
 `CACHE_EPOCH_KEY`, which is part of every list cache key: every page cached before the outage
 becomes unreachable in every process. The state is per process (per gunicorn worker).
+
+`count_hit` counts one hit in a fixed time window and reads the previous window's count, in one
+round trip on Redis (`CircuitBreakerClient.hit_window`) and with add + incr + get elsewhere; the
+throttles (apps.core.controllers.throttles) are built on it. It answers None when the cache is
+unreachable, so its callers can fail open.
 """
 
 import functools
@@ -20,9 +25,12 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.cache.backends.base import BaseCache
+from django_redis.cache import omit_exception
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -31,6 +39,7 @@ CACHE_EPOCH_KEY = "list:epoch"
 """Cache key of the epoch every ListCache key embeds; replaced after an outage of the cache."""
 
 _OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, socket.timeout, ConnectionError, TimeoutError)
+_REDIS_ERRORS = (*_OUTAGE_ERRORS, ResponseError)  # what DefaultClient turns into ConnectionInterrupted
 
 # Client methods that reach Redis; each goes through the breaker.
 _GUARDED = (
@@ -54,7 +63,11 @@ _GUARDED = (
     "incr_version",
     "keys",
     "iter_keys",
+    "hit_window",
 )
+
+# Guarded methods that change counters: not repeated when their call ends an outage (see _guard).
+_COUNTING = ("hit_window",)
 
 
 class CircuitOpenError(ConnectionError):
@@ -108,9 +121,7 @@ class CircuitBreaker:
         return True
 
 
-def _guard(name: str):
-    method = getattr(DefaultClient, name)
-
+def _guard(method, *, repeat_on_recovery: bool):
     @functools.wraps(method)
     def guarded(self: "CircuitBreakerClient", *args, **kwargs):
         if self.breaker.is_open:
@@ -124,7 +135,7 @@ def _guard(name: str):
         except _OUTAGE_ERRORS:
             self.breaker.record_failure()
             raise
-        if self.breaker.record_success():
+        if self.breaker.record_success() and repeat_on_recovery:
             # The answer was read before the recovery epoch bump: a read that fetched the epoch
             # together with entries (ListCache's single MGET) must not see the old epoch. Ask again.
             result = method(self, *args, **kwargs)
@@ -153,6 +164,72 @@ class CircuitBreakerClient(DefaultClient):
         except ConnectionInterrupted:
             self.breaker.record_failure()  # gone again; the next recovery bumps it
 
+    def hit_window(self, key: str, previous_key: str, ttl_s: int) -> tuple[int, int]:
+        """Count one hit under `key` and read the count under `previous_key`, in one round trip.
+
+        One non-transactional pipeline: INCR key, EXPIRE key ttl_s NX (Redis 7+; the first hit of
+        a window sets its lifetime, later hits leave it), GET previous_key. INCR is atomic, so
+        concurrent callers each see a distinct count. Both keys get the cache's KEY_PREFIX.
+
+        Args:
+            key: the current window's counter (e.g. `throttle_anon_<ident>:<window number>`).
+            previous_key: the previous window's counter; only read.
+            ttl_s: lifetime of a new counter, seconds.
+
+        Returns:
+            (current, previous): the current counter after this hit (>= 1) and the previous
+            window's count (0 when absent or expired).
+
+        Raises:
+            ConnectionInterrupted: Redis did not answer (or the circuit is open).
+        """
+        client = self.get_client(write=True)
+        current_key = self.make_key(key)
+        try:
+            pipeline = client.pipeline(transaction=False)
+            pipeline.incr(current_key)
+            pipeline.expire(current_key, ttl_s, nx=True)
+            pipeline.get(self.make_key(previous_key))
+            current, _, previous = pipeline.execute()
+        except _REDIS_ERRORS as exc:
+            raise ConnectionInterrupted(connection=client) from exc
+        return int(current), int(previous or 0)
+
 
 for _name in _GUARDED:
-    setattr(CircuitBreakerClient, _name, _guard(_name))
+    _method = getattr(CircuitBreakerClient, _name)  # DefaultClient's, or hit_window above
+    setattr(CircuitBreakerClient, _name, _guard(_method, repeat_on_recovery=_name not in _COUNTING))
+
+
+@omit_exception(return_value=None)
+def _hit_window(cache, key: str, previous_key: str, ttl_s: int) -> tuple[int, int] | None:
+    # A django-redis backend method in all but name: omit_exception reads the backend's
+    # IGNORE_EXCEPTIONS (and logging) settings, as it does for RedisCache's own methods.
+    return cache.client.hit_window(key, previous_key, ttl_s)
+
+
+def count_hit(cache: BaseCache, key: str, previous_key: str, ttl_s: int) -> tuple[int, int] | None:
+    """Count one hit under `key` and read the count under `previous_key` (fixed-window counters).
+
+    On a django-redis cache with `CircuitBreakerClient`: one atomic round trip (`hit_window`).
+    Elsewhere (locmem without REDIS_URL, a plain django-redis client): `add(key, 0)`, `incr(key)`,
+    `get(previous_key)`; each is atomic (locmem holds its lock), so counts stay exact in a process.
+
+    Args:
+        cache: a Django cache backend.
+        key: the current window's counter.
+        previous_key: the previous window's counter; only read.
+        ttl_s: lifetime of a new counter, seconds.
+
+    Returns:
+        (current, previous) counts after this hit, or None when the cache is unreachable (a
+        django-redis cache with IGNORE_EXCEPTIONS; the circuit open). The failure is logged only
+        where django-redis logs every ignored one (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS, off here).
+    """
+    if hasattr(getattr(cache, "client", None), "hit_window"):
+        return _hit_window(cache, key, previous_key, ttl_s)
+    cache.add(key, 0, ttl_s)
+    current = cache.incr(key)
+    if current is None:  # django-redis ignored a failure
+        return None
+    return current, cache.get(previous_key) or 0

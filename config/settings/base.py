@@ -158,7 +158,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.controllers.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "apps.core.controllers.throttles.AnonymousClientThrottle",
         "apps.core.controllers.throttles.AuthenticatedUserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from tests.live import REPO
@@ -74,6 +75,16 @@ def test_gunicorn_config_reads_workers_and_timeouts_from_env():
     env["GUNICORN_BIND"] = "127.0.0.1:9999"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == '[7, 11, 9, "127.0.0.1:9999"]'
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("false", False), ("0", False), ("true", True)])
+def test_gunicorn_listens_on_a_socket_per_worker_unless_told_not_to(value, expected):
+    code = "import runpy; print(runpy.run_path('docker/gunicorn.conf.py')['reuse_port'])"
+    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_REUSE_PORT"}
+    if value is not None:
+        env["GUNICORN_REUSE_PORT"] = value
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(expected)
 
 
 def test_ci_workflow_runs_the_same_test_command_with_services():

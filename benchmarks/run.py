@@ -7,9 +7,10 @@ Redis DB 6) holding a catalog made by `manage.py seed_catalog --products 1000000
 `--seed-catalog` to create it when the database has fewer products), and `wrk` on the PATH
 (`apt-get install -y wrk`).
 
-It starts two gunicorn servers on the same database and Redis: one as deployed (responses
-cached) and one with LIST_CACHE_TIMEOUT_S=0 (nothing is cached: every request builds its
-page, counts included). For each scenario of issue 4 it measures with wrk:
+It starts two gunicorn servers on the same database and Redis, each with its own cache key
+prefix: one as deployed (responses cached) and one with LIST_CACHE_TIMEOUT_S=0 (nothing is
+cached: every request builds its page, counts included, and still pays the cache lookups).
+For each scenario of issue 4 it measures with wrk:
   * uncached: p50/p95/p99 latency with one client, then throughput with 16 clients;
   * cache hits: the same on the caching server, after one warming request;
   * the SQL floor: the exact statements one uncached request runs (captured in-process),
@@ -199,11 +200,14 @@ class Server:
             "ACCESS_LOG_LEVEL": "WARNING",  # no access-log line per request (when the app writes one)
             "DB_CONN_MAX_AGE_S": "600",
             "LIST_CACHE_TIMEOUT_S": str(self.cache_timeout_s),
+            # Each server has its own keys: the uncached one must never read what the cached one stored.
+            "CACHE_KEY_PREFIX": f"bench{self.port}",
         }
         cmd = [
             sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.args.workers), "--worker-class", "gthread", "--threads", str(self.args.threads),
             "--keep-alive", "30", "--log-level", "warning",
+            "--reuse-port",  # as deployed (docker/gunicorn.conf.py): connections spread evenly over workers
         ]  # fmt: skip
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 30

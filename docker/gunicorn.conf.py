@@ -7,7 +7,7 @@ GUNICORN_TIMEOUT_S         a worker silent for this long is killed and replaced 
 GUNICORN_GRACEFUL_TIMEOUT_S  time to finish in-flight requests on SIGTERM/HUP (default 30)
 GUNICORN_KEEPALIVE_S       idle keep-alive seconds behind a load balancer (default 5)
 GUNICORN_MAX_REQUESTS      recycle a worker after this many requests, jittered (default 1000; 0 = never)
-GUNICORN_REUSE_PORT        one listening socket per worker with SO_REUSEPORT (default true; see below)
+GUNICORN_REUSE_PORT        one listening socket per worker with SO_REUSEPORT (default: with threads only; see below)
 """
 
 import multiprocessing
@@ -30,10 +30,12 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT_S", 30)
 keepalive = _int("GUNICORN_KEEPALIVE_S", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
-# Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads new connections
-# evenly. With one shared socket, threaded (gthread) workers accept greedily: measured here with 16
-# keep-alive clients on 2 workers, the split ranged from 8/8 (2,000 req/s) to 16/0 (1,200 req/s).
-reuse_port = _bool("GUNICORN_REUSE_PORT", True)
+# Threaded (gthread) workers accept greedily from a shared socket: measured here with 16 keep-alive
+# clients on 2 workers, the split ranged from 8/8 (2,000 req/s) to 16/0 (1,200 req/s). With
+# SO_REUSEPORT each worker listens on its own socket and the kernel spreads connections evenly.
+# Not for sync workers: a connection queued behind a worker busy with a slow client would wait
+# although another worker is free, and a killed worker's queued connections are reset.
+reuse_port = _bool("GUNICORN_REUSE_PORT", threads > 1)
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The application logs JSON to stderr itself (one access record per request with a request id).
 accesslog = None

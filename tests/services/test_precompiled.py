@@ -79,6 +79,14 @@ def test_each_thread_compiles_for_its_own_connection():
     assert found == [product.sku] * 3
 
 
+def test_a_placeholder_wrapped_by_the_driver_adapter_is_found():
+    """On PostgreSQL Django passes an integer-field value as psycopg's Int4 (an int subclass)."""
+    product = ProductFactory(stock=3)
+    by_stock = PrecompiledQuery(lambda stock: Product.objects.filter(stock=stock, pk=product.pk), 987_654)
+    assert by_stock.first(3) == product
+    assert by_stock.first(4) is None
+
+
 def test_a_placeholder_that_is_not_exactly_one_parameter_is_refused():
     ProductFactory()
     twice = PrecompiledQuery(lambda v: Product.objects.filter(pk=v, stock=v), 7)

@@ -65,7 +65,7 @@ class PrecompiledQuery(Generic[M]):
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
-            params[slot] = value
+            params[slot] = type(params[slot])(value)  # keeps the adapter's type (e.g. psycopg's Int4 for an int)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             row = cursor.fetchone()
@@ -105,7 +105,8 @@ class PrecompiledQuery(Generic[M]):
 def _slots(params: Sequence[Any], placeholders: Sequence[Any]) -> tuple[int, ...]:
     slots = []
     for placeholder in placeholders:
-        found = [i for i, param in enumerate(params) if type(param) is type(placeholder) and param == placeholder]
+        # Django may wrap a value for the driver (psycopg's Int4 is an int subclass): compare as the placeholder's type.
+        found = [i for i, param in enumerate(params) if isinstance(param, type(placeholder)) and param == placeholder]
         if len(found) != 1:
             raise ValueError(f"Placeholder {placeholder!r} must be exactly one SQL parameter; found {len(found)}.")
         slots.append(found[0])

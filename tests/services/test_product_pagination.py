@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 
+import factory
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -194,3 +195,26 @@ def test_count_at_or_below_the_limit_is_exact(product_service, settings):
     catalog(12)
     page = product_service.list_page(ProductFilters(), page=1, page_size=5)
     assert (page.count, page.extra) == (12, {})
+
+
+@pytest.mark.postgres
+def test_a_search_count_estimate_is_not_inflated_by_the_prefix_alternative(product_service, settings):
+    """ "semi" is searched as the stem 'semi' OR the prefix 'semi':*, which match the same rows.
+
+    The planner takes OR branches as independent: with half the rows matching, it estimates the
+    OR at about three quarters. The estimate is the larger branch's instead.
+    """
+    settings.PRODUCT_COUNT_EXACT_LIMIT = 10
+    ProductFactory.create_batch(150, name=factory.Sequence(lambda n: f"Semi gloss paint {n}"))
+    ProductFactory.create_batch(150, name=factory.Sequence(lambda n: f"Matte wall paint {n}"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_product")
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM core_product WHERE deleted_at IS NULL AND is_active"
+            " AND search_vector @@ (to_tsquery('english', 'semi') || to_tsquery('simple', 'semi:*'))"
+        )
+        planner_or = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+    page = product_service.list_page(ProductFilters(search="semi"), page_size=20)
+    assert page.extra == {"count_is_estimate": True}
+    assert planner_or > 200  # what the count would say from the OR's estimate
+    assert 135 <= page.count <= 165  # 150 match

@@ -312,7 +312,7 @@ class ProductService:
         plan = self._plan(f, public)
 
         def compute() -> tuple[int, bool, bool]:
-            count, estimated = bounded_count(plan.matches)
+            count, estimated = bounded_count(plan.matches, plan.estimate_parts)
             if count == 0 and f.search and uses_postgres():
                 set_trigram_threshold()
                 return (*bounded_count(trigram_plan(public, f.search, f.ordering).matches), True)

@@ -12,6 +12,15 @@ GUNICORN_REUSE_PORT        one listening socket per worker with SO_REUSEPORT (de
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, whatever the working directory
+from config.gunicorn_errors import install as install_json_errors  # noqa: E402
+
+# gunicorn's own rejections (414 request line too long, 431, malformed requests) answer in the
+# API's JSON error envelope, not gunicorn's HTML page.
+install_json_errors()
 
 
 def _int(name: str, default: int) -> int:

@@ -9,7 +9,11 @@ then one call probes Redis again (half-open) and closes the circuit when it succ
 A process that saw Redis fail may have lost writes to it, most importantly a list cache
 generation bump (`ListCache.invalidate`). So when its circuit closes again it replaces
 `CACHE_EPOCH_KEY`, which is part of every list cache key: every page cached before the outage
-becomes unreachable in every process. The state is per process (per gunicorn worker).
+becomes unreachable in every process. The state is per process (per gunicorn worker), and a
+process does not wait for its next request to notice the end of an outage: a daemon thread
+probes Redis every `open_s` seconds while the circuit is failed, so the epoch is replaced as
+soon as Redis answers, even if the worker that lost the bump receives no further request
+(other workers, which never saw the outage, would otherwise serve pre-outage pages meanwhile).
 
 `count_hit` counts one hit in a fixed time window and reads the previous window's count, in one
 round trip on Redis (`CircuitBreakerClient.hit_window`) and with add + incr + get elsewhere; the
@@ -80,11 +84,16 @@ class CircuitBreaker:
     Args:
         open_s: seconds the circuit stays open before one call may probe Redis again.
         on_recovery: called once when a call succeeds after a failure (the circuit closes).
+        probe: when given, a failure starts a daemon thread that calls it every `open_s` seconds
+            until it returns without raising (then the circuit closes and `on_recovery` runs) or
+            a regular call succeeds first. It should be a cheap round trip (a PING).
     """
 
-    def __init__(self, open_s: float, on_recovery) -> None:
+    def __init__(self, open_s: float, on_recovery, probe=None) -> None:
         self.open_s = open_s
         self._on_recovery = on_recovery
+        self._probe = probe
+        self._prober: threading.Thread | None = None
         self._opened_at: float | None = None
         self._failed = False  # a failure was seen and not yet followed by a success
         self._lock = threading.Lock()
@@ -102,6 +111,27 @@ class CircuitBreaker:
                 logger.warning("cache unreachable; circuit opened for %.1fs", self.open_s)
             self._failed = True
             self._opened_at = time.monotonic()
+            if self._probe is not None and (self._prober is None or not self._prober.is_alive()):
+                self._prober = threading.Thread(target=self._probe_until_recovered, name="cache-probe", daemon=True)
+                self._prober.start()
+
+    @property
+    def failed(self) -> bool:
+        """True from a failure until the next success (the circuit may already be half-open)."""
+        return self._failed
+
+    def _probe_until_recovered(self) -> None:
+        while self._failed:
+            time.sleep(self.open_s)
+            if not self._failed:
+                return  # a regular call succeeded meanwhile
+            try:
+                self._probe()
+            except Exception:  # noqa: BLE001 - any failure means "still down"; try again later
+                with self._lock:
+                    self._opened_at = time.monotonic()
+                continue
+            self.record_success()
 
     def record_success(self) -> bool:
         """A call reached Redis: close the circuit, running `on_recovery` after an outage.
@@ -154,8 +184,14 @@ class CircuitBreakerClient(DefaultClient):
     def __init__(self, server, params, backend) -> None:
         super().__init__(server, params, backend)
         self.breaker = CircuitBreaker(
-            open_s=float(getattr(settings, "REDIS_CIRCUIT_OPEN_S", 5.0)), on_recovery=self._bump_epoch
+            open_s=float(getattr(settings, "REDIS_CIRCUIT_OPEN_S", 5.0)),
+            on_recovery=self._bump_epoch,
+            probe=self._ping,
         )
+
+    def _ping(self) -> None:
+        """One PING to the primary; raises when Redis does not answer (the breaker's background probe)."""
+        self.get_client(write=True).ping()
 
     def _bump_epoch(self) -> None:
         """After an outage: hide every list page cached before it (a generation bump may be lost)."""

@@ -8,12 +8,13 @@ Observed through a live gunicorn wired to a private redis-server:
 - caching resumes: new list pages land in Redis again.
 """
 
+import pickle
 import time
 
 import redis
 from django_redis.cache import RedisCache
 
-from apps.core.cache import CircuitBreakerClient
+from apps.core.cache import CACHE_EPOCH_KEY, CircuitBreakerClient
 from tests.contract.seed import ADMIN, CUSTOMER
 from tests.live import base_env, dedicated_database, free_port, gunicorn, http, login, redis_server, wait_until
 
@@ -155,3 +156,37 @@ def test_circuit_breaker_opens_on_a_down_cache():
     print(f"50 reads against a down Redis: {elapsed * 1000:.0f} ms")
     assert results == [None] * 50
     assert backend.client.breaker.is_open
+
+
+def test_the_epoch_is_replaced_when_redis_returns_even_without_another_call(tmp_path, settings):
+    """The process that lost a bump replaces the epoch on its own: its breaker probes in the background.
+
+    Otherwise the epoch would wait for this process's next cache call, and other processes, which
+    never saw the outage, would serve pre-outage pages until then.
+    """
+    settings.REDIS_CIRCUIT_OPEN_S = 0.2
+    with redis_server(tmp_path) as cache_server:
+        backend = RedisCache(
+            cache_server.url,
+            {
+                "OPTIONS": {
+                    "CLIENT_CLASS": "apps.core.cache.CircuitBreakerClient",
+                    "SOCKET_CONNECT_TIMEOUT": 0.25,
+                    "SOCKET_TIMEOUT": 0.25,
+                    "IGNORE_EXCEPTIONS": True,
+                }
+            },
+        )
+        raw = redis.Redis.from_url(cache_server.url)
+        epoch_key = backend.client.make_key(CACHE_EPOCH_KEY)
+        backend.set(CACHE_EPOCH_KEY, "before", timeout=None)
+        cache_server.stop(save=True)  # Redis goes away with its data
+        backend.set("list:products:generation", "lost bump", timeout=None)  # fails: the circuit opens
+        assert backend.client.breaker.failed
+        cache_server.start()  # back, with the old epoch
+        assert raw.get(epoch_key) is not None
+        replaced = wait_until(lambda: pickle.loads(raw.get(epoch_key)) != "before", timeout_s=5)
+        assert replaced  # no call was made on `backend` since the failure
+        assert not backend.client.breaker.failed
+        assert wait_until(lambda: not backend.client.breaker._prober.is_alive(), timeout_s=2)
+        raw.close()

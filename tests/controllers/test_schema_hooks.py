@@ -1,4 +1,4 @@
-"""The OpenAPI schema promises exactly what the API accepts: decimals and empty query values.
+"""The OpenAPI schema promises exactly what the API accepts: decimals, text, PATCH bodies, public reads.
 
 Contract fuzzing's positive-data check (tests/contract) sends schema-valid requests and fails on a
 400; these tests pin the schema pieces it relies on, against DRF's own fields and through HTTP.
@@ -13,7 +13,9 @@ from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft7Validator
 from rest_framework import serializers
 
-from apps.core.controllers.schema_hooks import decimal_pattern
+from apps.core.controllers.schema_hooks import char_pattern, decimal_pattern
+from apps.core.serializers.auth import ProfileInputSerializer
+from apps.core.serializers.orders import IdempotencyHeaderSerializer
 from tests.factories import CategoryFactory, ProductFactory
 
 ACCEPTED = ["0", "5", "5.5", "19.99", "5.", ".5", "0.05", "007", "0000000000000.50"]
@@ -136,9 +138,92 @@ def test_decimal_response_pattern_is_what_drf_writes(max_digits, places):
             assert pattern.fullmatch(field.to_representation(value)), value
 
 
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"allow_blank": True}, {"trim_whitespace": False}, {"allow_blank": True, "trim_whitespace": False}]
+)
+def test_char_pattern_is_what_drf_accepts(kwargs):
+    field = serializers.CharField(**kwargs)
+    pattern = re.compile(char_pattern(field))
+    for value in strings(["a", " ", "\x00", "\n", "\x1c", "\u3000", "\ufeff"], 3):
+        schema_valid = bool(pattern.search(value)) or (value == "" and field.allow_blank)  # oneOf's "" branch
+        assert schema_valid == drf_accepts(field, value), repr(value)
+
+
+def test_text_fields_document_blank_and_nul_rules(schema):
+    properties = schema["components"]["schemas"]["ProductInputRequest"]["properties"]
+    assert not valid("   ", properties["name"])  # trimmed to "" and refused as blank
+    assert not valid("La\x00mp", properties["name"])
+    assert valid(" Lamp ", properties["name"])
+    assert valid("", properties["description"])  # allow_blank
+
+
+def one_of_schemas(node):
+    """Every schema object in `node` that has a `oneOf` (recursively)."""
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            yield node
+        for value in node.values():
+            yield from one_of_schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from one_of_schemas(value)
+
+
+def test_blank_string_alternatives_do_not_overlap(schema):
+    """drf-spectacular writes an allow_blank field with a pattern as `oneOf: [<pattern>, {maxLength: 0}]`:
+    a pattern that also matches "" made "" match both branches, so `oneOf` refused it."""
+    blank = {"type": "string", "maxLength": 0}
+    alternatives = [node["oneOf"] for node in one_of_schemas(schema) if blank in node["oneOf"]]
+    assert alternatives
+    for branches in alternatives:
+        assert valid("", {"oneOf": branches}), branches
+
+
+def test_phone_pattern_admits_only_numbers_drf_accepts(schema):
+    field = ProfileInputSerializer().fields["phone_number"]
+    property_schema = schema["components"]["schemas"]["PatchedProfileInputRequest"]["properties"]["phone_number"]
+    for value in strings("1 +", 6):
+        assert drf_accepts(field, value) or not valid(value, property_schema), repr(value)
+
+
+@pytest.mark.parametrize(
+    ("component", "required"),
+    [("PatchedCartItemUpdateInputRequest", ["quantity"]), ("PatchedOrderStatusInputRequest", ["status"])],
+)
+def test_patch_bodies_validated_whole_keep_their_required_fields(schema, component, required):
+    assert schema["components"]["schemas"][component]["required"] == required
+    assert "required" not in schema["components"]["schemas"]["PatchedProductInputRequest"]  # a partial update
+
+
+@pytest.mark.parametrize(
+    ("path", "public"),
+    [
+        ("/api/products/", True),
+        ("/api/products/{product_id}/", True),
+        ("/api/categories/", True),
+        ("/api/categories/{category_id}/", True),
+        ("/api/products/{product_id}/reviews/", True),
+        ("/api/cart/", False),
+        ("/api/orders/", False),
+    ],
+)
+def test_public_reads_document_the_token_as_optional(schema, path, public):
+    security = schema["paths"][path]["get"]["security"]
+    assert ({} in security) is public
+    assert {"jwtAuth": []} in security
+
+
 def test_every_optional_query_parameter_may_be_empty(schema):
     for item in schema["paths"].values():
         for operation in item.values():
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query":
                     assert parameter.get("allowEmptyValue", False) is not parameter.get("required", False), parameter
+
+
+def test_idempotency_key_header_schema_is_what_the_serializer_accepts(schema):
+    parameters = schema["paths"]["/api/orders/"]["post"]["parameters"]
+    header = next(p for p in parameters if p["name"] == "Idempotency-Key")["schema"]
+    field = IdempotencyHeaderSerializer().fields["idempotency_key"]
+    for value in ["", "a b", "é", "k" * 256, "k" * 255, "9f1c-4b7e", "~!"]:
+        assert valid(value, header) == drf_accepts(field, value), value

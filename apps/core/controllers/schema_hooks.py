@@ -6,6 +6,8 @@ registered by CoreConfig.ready(), the postprocessing hooks by SPECTACULAR_SETTIN
 - `DecimalFieldExtension`: drf-spectacular's decimal pattern `^-?\\d{0,W}(?:\\.\\d{0,D})?$` admits
   "", "-" and "." (DRF refuses them) and a sign where `min_value` forbids negatives; the extension
   writes the language DRF's DecimalField really reads (requests) or writes (responses).
+- `CharFieldExtension`: a text field refuses NUL and, unless blank is allowed, whitespace only.
+- `WholePatchSerializerExtension`: PATCH bodies validated whole keep their required fields.
 - `allow_empty_query_values`: DRF reads an empty optional query value as not given.
 
 `add_common_error_responses` documents responses every operation can give whatever its handler
@@ -17,8 +19,12 @@ says, which contract fuzzing found undocumented:
 Each is the error envelope (`ErrorResponse`).
 """
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+import copy
+
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
+
+from apps.core.serializers.common import WholePatchSerializer
 
 
 def decimal_pattern(field: serializers.DecimalField, direction: str) -> str | None:
@@ -66,6 +72,53 @@ class DecimalFieldExtension(OpenApiSerializerFieldExtension):
         if schema.get("type") == "string" and "pattern" in schema and pattern is not None:
             schema["pattern"] = pattern
         return schema
+
+
+# What str.strip() (and so DRF's trim_whitespace) removes, spelled out: `\s` differs between regex engines.
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def char_pattern(field: serializers.CharField) -> str:
+    """The regular expression of a plain CharField's non-empty request value, beyond its length limits.
+
+    DRF refuses a NUL character in any CharField, and a value that is only whitespace ("blank"
+    once trimmed) unless `allow_blank`. The empty string of an `allow_blank` field is not matched
+    here: drf-spectacular adds it as `oneOf: [<this>, {maxLength: 0}]`, whose branches must not
+    overlap. (DRF counts max_length on the trimmed value, so a longer value with spaces around is
+    also accepted; the schema keeps the plain maxLength.)
+    """
+    if field.allow_blank or not field.trim_whitespace:
+        return r"^[^\x00]+$"
+    return rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
+
+
+class CharFieldExtension(OpenApiSerializerFieldExtension):
+    """Plain CharFields (not their subclasses: those carry their own pattern or format) in requests."""
+
+    target_class = serializers.CharField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "string" and "pattern" not in schema:
+            schema["pattern"] = char_pattern(self.target)
+        return schema
+
+
+class WholePatchSerializerExtension(OpenApiSerializerExtension):
+    """A `WholePatchSerializer` PATCH body keeps its required fields.
+
+    drf-spectacular maps every PATCH body as partial (`COMPONENT_SPLIT_PATCH`: nothing required),
+    so `{}` was schema-valid for `PATCH /api/cart/items/{id}/` and `PATCH /api/orders/{id}/`, which
+    answer it 400. The component keeps its `Patched...` name; only `required` comes back.
+    """
+
+    target_class = WholePatchSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        whole = copy.copy(self.target)  # drf-spectacular hands over a partial copy for PATCH
+        whole.partial = False
+        return auto_schema._map_basic_serializer(whole, direction)
 
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}

@@ -52,8 +52,9 @@ class ProductListQuerySerializer(PageQuerySerializer):
     )
     # A signed token (URL-safe base64 and ":" / "."); ASCII-only keeps the longest valid query string
     # well under a server's request-line limit (gunicorn: 8,190 bytes), which would answer an HTML 414.
+    # "+", not "*": the empty cursor is allow_blank's (the schema's `oneOf` branches must not overlap).
     cursor = serializers.RegexField(
-        r"^[A-Za-z0-9_.:-]*$",
+        r"^[A-Za-z0-9_.:-]+$",
         required=False,
         allow_blank=True,
         max_length=1000,

@@ -192,10 +192,13 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "apps.core.models.orders.PaymentStatus.choices",
     },
 }
-# The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing).
+# The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing),
+# and empty optional query values (DRF reads `?page=` as no page). The exact decimal patterns and
+# PATCH bodies come from extensions in the same module, registered by CoreConfig.ready().
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "apps.core.controllers.schema_hooks.add_common_error_responses",
+    "apps.core.controllers.schema_hooks.allow_empty_query_values",
 ]
 
 # --- pagination -----------------------------------------------------------------------------

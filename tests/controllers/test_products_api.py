@@ -161,6 +161,19 @@ def test_bad_price_filters_are_400_naming_the_parameter(api_client, params, attr
 
 
 @pytest.mark.parametrize(
+    ("params", "attr", "code"),
+    [
+        ({"min_price": "10", "max_price": "5"}, "min_price", "min_price_above_max_price"),
+        ({"cursor": "", "page": "2"}, "cursor", "cursor_with_page"),
+        ({"min_price": "1.234"}, "min_price", "max_decimal_places"),
+    ],
+)
+def test_rules_over_two_parameters_have_their_own_codes(api_client, params, attr, code):
+    """A schema cannot state them, so their codes tell them from a malformed value (tests/contract/hooks.py)."""
+    assert_envelope(api_client.get(LIST, params), 400, attr=attr, code=code)
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("true", {"TOWER", "LAP-C", "ULTRA", "SNEAK"}),
@@ -540,7 +553,7 @@ def test_restore_when_the_category_was_deleted_is_400(admin_client):
     category = CategoryFactory()
     product = make("P-1", category=category, deleted_at=timezone.now())
     assert admin_client.delete(f"/api/categories/{category.pk}/").status_code == 204
-    assert_envelope(admin_client.post(restore(product.pk)), 400, attr="category")
+    assert_envelope(admin_client.post(restore(product.pk)), 400, attr="category", code="category_deleted")
 
 
 def test_restore_anonymous_is_401_and_customer_403(api_client, customer_client):

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.controllers.permissions import IsAdminOrReadOnly
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
 from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
 from apps.core.serializers.categories import (
     CategoryInputSerializer,
@@ -29,6 +29,7 @@ class CategoryCollectionController(APIView):
     @extend_schema(
         tags=["categories"],
         summary="List categories",
+        auth=PUBLIC_READ_AUTH,
         operation_id="categories_list",
         parameters=[CategoryListQuerySerializer],
         responses={200: page_of(CategoryOutputSerializer), 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
@@ -73,6 +74,7 @@ class CategoryItemController(APIView):
     @extend_schema(
         tags=["categories"],
         summary="Read a category",
+        auth=PUBLIC_READ_AUTH,
         responses={200: CategoryOutputSerializer, 404: ErrorResponseSerializer},
     )
     @inject

@@ -2,7 +2,7 @@
 `/api/orders/{id}/payments/`. Customers see their own orders (another's id is a 404); admins see all."""
 
 from dependency_injector.wiring import Provide, inject
-from drf_spectacular.types import OpenApiTypes
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.core.controllers.responses import page_payload
 from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.orders import (
+    IDEMPOTENCY_KEY_PATTERN,
     IdempotencyHeaderSerializer,
     OrderListQuerySerializer,
     OrderOutputSerializer,
@@ -29,7 +30,13 @@ AUTH_ERRORS = {401: ErrorResponseSerializer}
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
     location=OpenApiParameter.HEADER,
-    type=OpenApiTypes.STR,
+    # What IdempotencyHeaderSerializer accepts (an empty header is a 400 `blank`).
+    type={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": settings.IDEMPOTENCY_KEY_MAX_LENGTH,
+        "pattern": IDEMPOTENCY_KEY_PATTERN,
+    },
     required=False,
     description="A client-chosen unique string (1-255 visible ASCII characters, e.g. a UUID) per checkout, "
     "scoped to the user. A retry with the same key returns the order the first request created (200) "

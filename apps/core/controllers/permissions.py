@@ -2,6 +2,11 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+# OpenAPI security of a read anyone may make (`extend_schema(auth=...)`): a JWT is optional.
+# drf-spectacular adds the empty requirement `{}` only for DRF's own AllowAny and
+# IsAuthenticatedOrReadOnly, so reads behind IsAdminOrReadOnly were documented as needing a token.
+PUBLIC_READ_AUTH = [{"jwtAuth": []}, {}]
+
 
 class IsAdminOrReadOnly(BasePermission):
     """Anyone may read; only staff (`is_staff`) may write. Anonymous writes get 401, others 403."""

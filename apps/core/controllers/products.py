@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.controllers.cached_reads import DETAIL_PROBE_ATTR
-from apps.core.controllers.permissions import IsAdminOrReadOnly, is_admin
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly, is_admin
 from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
 from apps.core.serializers.common import ErrorResponseSerializer
 from apps.core.serializers.products import (
@@ -32,6 +32,7 @@ class ProductCollectionController(APIView):
     @extend_schema(
         tags=["products"],
         summary="List, filter, search and order products",
+        auth=PUBLIC_READ_AUTH,
         operation_id="products_list",
         parameters=[ProductListQuerySerializer],
         responses={200: ProductPageSerializer, 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
@@ -81,6 +82,7 @@ class ProductItemController(APIView):
     @extend_schema(
         tags=["products"],
         summary="Read a product",
+        auth=PUBLIC_READ_AUTH,
         responses={200: ProductOutputSerializer, 404: ErrorResponseSerializer},
     )
     @inject

@@ -28,8 +28,10 @@ class ProfileInputSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    # The value is matched once trimmed, so it never starts or ends with a space; saying so keeps
+    # the documented pattern from admitting "   1", which trims to "1" and is refused.
     phone_number = serializers.RegexField(
-        r"^\+?[0-9 ()\-.]{4,31}$",
+        r"^(?! )\+?[0-9 ()\-.]{3,30}[0-9()\-.]$",
         max_length=32,
         required=False,
         allow_blank=True,

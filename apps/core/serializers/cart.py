@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.models import CartItem, Product
+from apps.core.serializers.common import WholePatchSerializer
 
 MAX_ID = 2**63 - 1
 MAX_QUANTITY = 2**31 - 1
@@ -44,7 +45,7 @@ class CartItemInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False, default=1)
 
 
-class CartItemUpdateInputSerializer(serializers.Serializer):
+class CartItemUpdateInputSerializer(WholePatchSerializer):
     """Change a line's quantity (1 up to the product's stock)."""
 
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)

@@ -25,6 +25,14 @@ class EmptySerializer(serializers.Serializer):
     """An empty JSON object `{}`."""
 
 
+class WholePatchSerializer(serializers.Serializer):
+    """A PATCH body validated whole (not `partial`): its required fields are required on PATCH too.
+
+    drf-spectacular documents every PATCH body as partial (a `Patched...` component, nothing
+    required); controllers/schema_hooks.py keeps the required fields of these bodies.
+    """
+
+
 class PageQuerySerializer(serializers.Serializer):
     """`page` (1-based) and `page_size` (default 20; values above the maximum are clamped to 100)."""
 

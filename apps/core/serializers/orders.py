@@ -5,7 +5,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from apps.core.models import Order, OrderLine, OrderStatus, Payment
-from apps.core.serializers.common import PageQuerySerializer
+from apps.core.serializers.common import PageQuerySerializer, WholePatchSerializer
 from apps.core.services.payments import PAYMENT_METHODS, WEBHOOK_EVENT_TYPES
 
 
@@ -52,11 +52,14 @@ class OrderListQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False, help_text="Only this status.")
 
 
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]+$"  # visible ASCII
+
+
 class IdempotencyHeaderSerializer(serializers.Serializer):
     """The `Idempotency-Key` header: 1-255 visible ASCII characters (a UUID is a good choice)."""
 
     idempotency_key = serializers.RegexField(
-        r"^[\x21-\x7e]+$",
+        IDEMPOTENCY_KEY_PATTERN,
         max_length=settings.IDEMPOTENCY_KEY_MAX_LENGTH,
         required=False,
         allow_null=True,
@@ -64,7 +67,7 @@ class IdempotencyHeaderSerializer(serializers.Serializer):
     )
 
 
-class OrderStatusInputSerializer(serializers.Serializer):
+class OrderStatusInputSerializer(WholePatchSerializer):
     """An admin's status move; the state machine decides whether it is legal (409 if not)."""
 
     status = serializers.ChoiceField(choices=OrderStatus.choices)

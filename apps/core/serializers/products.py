@@ -52,8 +52,9 @@ class ProductListQuerySerializer(PageQuerySerializer):
     )
     # A signed token (URL-safe base64 and ":" / "."); ASCII-only keeps the longest valid query string
     # well under a server's request-line limit (gunicorn: 8,190 bytes), which would answer an HTML 414.
+    # "+", not "*": the empty cursor is allow_blank's (the schema's `oneOf` branches must not overlap).
     cursor = serializers.RegexField(
-        r"^[A-Za-z0-9_.:-]*$",
+        r"^[A-Za-z0-9_.:-]+$",
         required=False,
         allow_blank=True,
         max_length=1000,
@@ -66,11 +67,17 @@ class ProductListQuerySerializer(PageQuerySerializer):
         return value or None
 
     def validate(self, attrs: dict) -> dict:
+        # Rules over two parameters, which an OpenAPI schema cannot state: each has its own code, so
+        # clients (and the contract fuzzer) can tell them from a malformed value ("invalid").
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"min_price": "min_price must not exceed max_price."})
+            raise serializers.ValidationError(
+                {"min_price": "min_price must not exceed max_price."}, code="min_price_above_max_price"
+            )
         if "cursor" in attrs and "page" in self.initial_data:
-            raise serializers.ValidationError({"cursor": "Use either page or cursor, not both."})
+            raise serializers.ValidationError(
+                {"cursor": "Use either page or cursor, not both."}, code="cursor_with_page"
+            )
         return attrs
 
 

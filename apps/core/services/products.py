@@ -262,12 +262,15 @@ class ProductService:
 
         Raises:
             NotFoundError: no product has that id.
-            InvalidInputError: its category was deleted meanwhile (attr "category"); nothing changed.
+            InvalidInputError: its category was deleted meanwhile (code "category_deleted", attr
+                "category"); nothing changed.
         """
         product = self._locked(Product.objects.select_related("category"), product_id)
         if product.category.deleted_at is not None:
             raise InvalidInputError(
-                "The product's category was deleted; restore or change the category first.", attr="category"
+                "The product's category was deleted; restore or change the category first.",
+                code="category_deleted",
+                attr="category",
             )
         if product.deleted_at is not None:
             product.deleted_at = None

@@ -5,10 +5,8 @@ is stored under its exact URL too (`ProductService.cached_list` alias; a detail 
 middleware, placed right after the security and CORS middleware, finds such a body in one Redis
 round trip and returns it, with its ETag (304 on `If-None-Match`), before sessions, CSRF,
 authentication, URL resolution, DRF (authentication, throttling, validation) and rendering
-run. A hit is still counted by the anonymous throttle (`CachedReadThrottle`, the same counter
-DRF's `AnonymousClientThrottle` uses; one more round trip), and answered 429 past the rate; a miss
-is counted once, by DRF. That is the whole cost of a cache hit. Requests carrying `Authorization`
-always take the full path, so a bad token is still a 401 and admins still see inactive products.
+run. That is the whole cost of a cache hit. Requests carrying `Authorization` always take the
+full path, so a bad token is still a 401 and admins still see inactive products.
 """
 
 import re
@@ -18,9 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from apps.core.controllers.errors import throttled_response
 from apps.core.controllers.responses import cached_response
-from apps.core.controllers.throttles import CachedReadThrottle
 from apps.core.services.list_cache import CachedBody
 
 PRODUCT_LIST_PATH = "/api/products/"
@@ -52,9 +48,6 @@ class CachedProductReadMiddleware:
                 setattr(request, DETAIL_PROBE_ATTR, probe)
                 entry = probe.hit
             if isinstance(entry, CachedBody):
-                throttle = CachedReadThrottle()
-                if not throttle.allow_request(request, None):
-                    return throttled_response(throttle.wait())
                 response = cached_response(request, entry)
                 response["X-Frame-Options"] = settings.X_FRAME_OPTIONS  # its middleware comes later
                 return response

@@ -129,19 +129,6 @@ def _envelope(status_code: int, code: str, detail: str, error_type: str = "clien
     )
 
 
-def throttled_response(wait_s: float | None) -> JsonResponse:
-    """The 429 DRF's handler gives a `Throttled(wait_s)` (same detail text and Retry-After), outside DRF.
-
-    Args:
-        wait_s: seconds until a request would be allowed again, or None when unknown.
-    """
-    exc = exceptions.Throttled(wait_s)
-    response = _envelope(429, "throttled", str(exc.detail))
-    if exc.wait is not None:
-        response["Retry-After"] = str(exc.wait)
-    return response
-
-
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """handler404: unknown routes answer the envelope, not an HTML page."""
     return _envelope(404, "not_found", "Not found.")

@@ -92,18 +92,6 @@ class AnonymousClientThrottle(SlidingWindowThrottle, AnonRateThrottle):
     """Requests per anonymous client address (scope "anon", THROTTLE_RATE_ANON); signed-in users are not counted."""
 
 
-class CachedReadThrottle(AnonymousClientThrottle):
-    """The anonymous throttle as `CachedProductReadMiddleware` applies it, before DRF runs.
-
-    Same scope, rate and counter as `AnonymousClientThrottle` (one client, one count), keyed on
-    the client address of a plain Django request: the middleware only serves requests without
-    `Authorization`, which DRF's JWT authentication leaves anonymous.
-    """
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 class LoginClientThrottle(SlidingWindowThrottle, AnonRateThrottle):
     """Login attempts per client address (THROTTLE_RATE_LOGIN)."""
 

@@ -104,22 +104,19 @@ class ListCache:
             build: renders the response body (bytes) from the database.
             aliases: other parameter sets the same body is also stored under (e.g. the raw request
                 URL, which `peek` can then find without validating anything).
-
             probe: this request's earlier `probe` of the same namespace and params; when it holds a
                 version it stands for the lookup (one cache round trip fewer on a miss).
 
         Returns:
             The body and its ETag. A build that raises caches nothing.
         """
-        if probe is not None and probe.version is not None and (probe.namespace, probe.params) == (namespace, params):
-            version, hit = probe.version, (probe.hit.body, probe.hit.etag) if probe.hit is not None else None
-        else:
-            version, hit = self._lookup(namespace, params)
-        entry = CachedBody(body=hit[0], etag=hit[1]) if hit is not None else CachedBody.of(build())
-        if version is not None:
-            stored = (version, (entry.body, entry.etag))
+        if probe is None or probe.version is None or (probe.namespace, probe.params) != (namespace, params):
+            probe = self._probe(namespace, params, create=True)
+        entry = probe.hit if probe.hit is not None else CachedBody.of(build())
+        if probe.version is not None:
+            stored = (probe.version, (entry.body, entry.etag))
             keys = [self._key(namespace, a) for a in aliases]
-            if hit is None:
+            if probe.hit is None:
                 keys.append(self._key(namespace, params))
             if len(keys) == 1:  # a plain SET: no MULTI/EXEC pipeline
                 self._cache.set(keys[0], stored, self._timeout_s)
@@ -133,8 +130,12 @@ class ListCache:
 
     def probe(self, namespace: str, params: Mapping[str, Any]) -> Probe:
         """Look (namespace, params) up without building anything (one round trip); see `Probe`."""
-        version, hit = self._lookup(namespace, params, create=False)
-        return Probe(namespace, params, version, CachedBody(body=hit[0], etag=hit[1]) if hit is not None else None)
+        return self._probe(namespace, params, create=False)
+
+    def _probe(self, namespace: str, params: Mapping[str, Any], *, create: bool) -> Probe:
+        """`_lookup` of a body entry, as a Probe (`create`: make the namespace's generation when missing)."""
+        version, hit = self._lookup(namespace, params, create=create)
+        return Probe(namespace, params, version, CachedBody(*hit) if hit is not None else None)
 
     def get_or_compute(self, namespace: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
         """Like `get_or_build` for any picklable value (e.g. a count), invalidated with the namespace."""

@@ -128,8 +128,7 @@ class CircuitBreaker:
             try:
                 self._probe()
             except Exception:  # noqa: BLE001 - any failure means "still down"; try again later
-                with self._lock:
-                    self._opened_at = time.monotonic()
+                self.record_failure()  # re-opens the circuit; this thread goes on probing
                 continue
             self.record_success()
 

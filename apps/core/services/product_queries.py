@@ -99,10 +99,8 @@ def tsquery_sql(text: str) -> tuple[str, list[str]]:
     if split is None:
         return f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)", [text]
     head, word = split
-    last = f"(to_tsquery('{SEARCH_CONFIG}', %s) || to_tsquery('simple', %s))"
-    if not head:
-        return last, [word, f"{word.lower()}:*"]
-    return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {last})", [head, word, f"{word.lower()}:*"]
+    (stem_sql, stem_params), (prefix_sql, prefix_params) = _last_word_tsqueries(word)
+    return _and_head(head, f"({stem_sql} || {prefix_sql})", [*stem_params, *prefix_params])
 
 
 def tsquery_alternatives(text: str) -> list[tuple[str, list[str]]]:
@@ -116,10 +114,19 @@ def tsquery_alternatives(text: str) -> list[tuple[str, list[str]]]:
     if split is None:
         return []
     head, word = split
-    parts = [(f"to_tsquery('{SEARCH_CONFIG}', %s)", [word]), ("to_tsquery('simple', %s)", [f"{word.lower()}:*"])]
+    return [_and_head(head, sql, params) for sql, params in _last_word_tsqueries(word)]
+
+
+def _last_word_tsqueries(word: str) -> list[tuple[str, list[str]]]:
+    """The last word as a stem, and as a prefix (the word as typed, not its stem): (SQL, params) each."""
+    return [(f"to_tsquery('{SEARCH_CONFIG}', %s)", [word]), ("to_tsquery('simple', %s)", [f"{word.lower()}:*"])]
+
+
+def _and_head(head: str, sql: str, params: list[str]) -> tuple[str, list[str]]:
+    """The tsquery `sql` ANDed with the text before the last word (websearch semantics), when there is one."""
     if not head:
-        return parts
-    return [(f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {sql})", [head, *params]) for sql, params in parts]
+        return sql, params
+    return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {sql})", [head, *params]
 
 
 def _prefix_split(text: str) -> tuple[str, str] | None:

@@ -47,7 +47,8 @@ def run(threads: int, orders: int, *, hot: bool, short: int) -> dict:
     from django.db import connection
 
     from apps.core.exceptions import InsufficientStockError
-    from apps.core.models import Category, Product, User
+    from apps.core.models.accounts import User
+    from apps.core.models.catalog import Category, Product
 
     container = apps.get_app_config("core").container
     category = Category.objects.create(name=f"bench-{time.monotonic_ns()}", slug=f"bench-{time.monotonic_ns()}")
@@ -136,7 +137,9 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from apps.core.models import Cart, Category, Order, Product, User
+    from apps.core.models.accounts import User
+    from apps.core.models.catalog import Category, Product
+    from apps.core.models.shopping import Cart, Order
 
     call_command("migrate", verbosity=0)
     print(

@@ -51,11 +51,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from apps.core.infra.pagination import encode_cursor  # noqa: E402
+from apps.core.infra.response_cache import ListCache  # noqa: E402
 from apps.core.management.commands.seed_catalog import line_word  # noqa: E402
-from apps.core.models import Category, Product  # noqa: E402
-from apps.core.services.list_cache import ListCache  # noqa: E402
-from apps.core.services.pagination import encode_cursor  # noqa: E402
-from apps.core.services.products import ProductFilters, ProductService  # noqa: E402
+from apps.core.models.catalog import Category, Product  # noqa: E402
+from apps.core.services.catalog.products import ProductFilters, ProductService  # noqa: E402
 
 # issue 4's table: the textbook implementation on the same kind of machine (p50, p95 ms; req/s with 16 clients)
 TEXTBOOK = {

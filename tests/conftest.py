@@ -82,7 +82,7 @@ def pytest_collection_modifyitems(config, items):
     """Skip tests marked `postgres` when the suite runs on SQLite."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "apps.core.db.postgresql"):
+    if settings.DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "apps.core.infra.db.postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:

@@ -3,7 +3,8 @@
 import factory
 from django.utils.text import slugify
 
-from apps.core.models import Category, Product, User
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Category, Product
 
 DEFAULT_PASSWORD = "Sturdy-pass-2026!"
 

@@ -4,17 +4,9 @@ from decimal import Decimal
 
 import factory
 
-from apps.core.models import (
-    Cart,
-    CartItem,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    PaymentStatus,
-    Review,
-    WishlistItem,
-)
+from apps.core.models.catalog import Review
+from apps.core.models.payments import Payment, PaymentStatus
+from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
 from tests.factories import ProductFactory, UserFactory
 
 

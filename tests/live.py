@@ -309,7 +309,7 @@ def dedicated_database(tmp_path: Path, suffix: str) -> Iterator[str]:
     from psycopg import sql
 
     db = settings.DATABASES["default"]
-    postgres = db["ENGINE"] in ("django.db.backends.postgresql", "apps.core.db.postgresql")
+    postgres = db["ENGINE"] in ("django.db.backends.postgresql", "apps.core.infra.db.postgresql")
     if postgres:
         import psycopg
 

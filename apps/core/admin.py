@@ -5,21 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from apps.core.exceptions import ServiceError
-from apps.core.models import (
-    Cart,
-    CartItem,
-    Category,
-    IdempotencyKey,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    Product,
-    Review,
-    User,
-    WebhookEvent,
-    WishlistItem,
-)
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Category, Product, Review
+from apps.core.models.payments import Payment, WebhookEvent
+from apps.core.models.shopping import Cart, CartItem, IdempotencyKey, Order, OrderLine, OrderStatus, WishlistItem
 
 
 @admin.register(User)

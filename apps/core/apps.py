@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from apps.core.containers import Container
         from apps.core.controllers import schema_hooks  # noqa: F401  registers the drf-spectacular extensions
-        from config.containers import Container
 
         self.container = Container()

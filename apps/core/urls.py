@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from apps.core.controllers import auth, cart, categories, orders, payments, products, reviews, wishlist
+from apps.core.controllers.accounts import auth
+from apps.core.controllers.catalog import categories, products, reviews
+from apps.core.controllers.payments import webhooks as payments
+from apps.core.controllers.shopping import cart, orders, wishlist
 
 urlpatterns = [
     path("auth/register/", auth.RegisterController.as_view(), name="auth-register"),

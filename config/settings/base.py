@@ -79,7 +79,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE_S", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips SELECT 1 for a connection known alive.
-    DATABASES["default"]["ENGINE"] = "apps.core.db.postgresql"
+    DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
@@ -100,11 +100,11 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="nexus"),
             "OPTIONS": {
                 # DefaultClient plus a circuit breaker: a down Redis costs one timeout, not one per call.
-                "CLIENT_CLASS": "apps.core.cache.CircuitBreakerClient",
+                "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_S", default=0.25),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_S", default=0.25),
                 # Redis is an optimisation: a failing cache call logs and behaves as a miss.
-                # The breaker logs each outage once (apps.core.cache), not one traceback per call.
+                # The breaker logs each outage once (apps.core.infra.redis_breaker), not one traceback per call.
                 "IGNORE_EXCEPTIONS": True,
             },
         }
@@ -114,7 +114,7 @@ else:
 REDIS_CIRCUIT_OPEN_S = env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
-DJANGO_REDIS_LOGGER = "apps.core.cache"
+DJANGO_REDIS_LOGGER = "apps.core.infra.redis_breaker"
 LIST_CACHE_TIMEOUT_S = env.int("LIST_CACHE_TIMEOUT_S", default=300)
 
 # --- auth -----------------------------------------------------------------------------------
@@ -188,8 +188,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "ENUM_NAME_OVERRIDES": {
-        "OrderStatusEnum": "apps.core.models.orders.OrderStatus.choices",
-        "PaymentStatusEnum": "apps.core.models.orders.PaymentStatus.choices",
+        "OrderStatusEnum": "apps.core.models.shopping.orders.OrderStatus.choices",
+        "PaymentStatusEnum": "apps.core.models.payments.payments.PaymentStatus.choices",
     },
 }
 # The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing),

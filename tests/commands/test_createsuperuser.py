@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.core.models import User
+from apps.core.models.accounts import User
 
 pytestmark = pytest.mark.django_db
 

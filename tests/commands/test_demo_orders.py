@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 
 from apps.core.management.demo_orders import DEMO_OUTCOMES, baskets_from_carts, create_demo_orders
-from apps.core.models import Order, OrderStatus, Payment, PaymentStatus
+from apps.core.models.payments import Payment, PaymentStatus
+from apps.core.models.shopping import Order, OrderStatus
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

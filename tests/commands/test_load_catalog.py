@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from apps.core.models import Category, Product
+from apps.core.models.catalog import Category, Product
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

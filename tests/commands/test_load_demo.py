@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from apps.core.management.commands.load_demo import DEMO_ADMIN, DEMO_CUSTOMER
-from apps.core.models import Product, User
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Product
 
 pytestmark = pytest.mark.django_db
 

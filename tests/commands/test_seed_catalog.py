@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.core.management.commands.seed_catalog import line_word
-from apps.core.models import Category, Product
+from apps.core.models.catalog import Category, Product
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ Run inside the fuzz server's environment: `manage.py shell -c "from tests.contra
 
 from decimal import Decimal
 
-from apps.core.models import Category, Product, User
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Category, Product
 
 CUSTOMER = ("fuzz-customer@example.com", "Fuzz-customer-2026!")
 ADMIN = ("fuzz-admin@example.com", "Fuzz-admin-2026!")

@@ -14,8 +14,8 @@ from jsonschema import Draft7Validator
 from rest_framework import serializers
 
 from apps.core.controllers.schema_hooks import char_pattern, decimal_pattern
-from apps.core.serializers.auth import ProfileInputSerializer
-from apps.core.serializers.orders import IdempotencyHeaderSerializer
+from apps.core.serializers.accounts.auth import ProfileInputSerializer
+from apps.core.serializers.shopping.orders import IdempotencyHeaderSerializer
 from tests.factories import CategoryFactory, ProductFactory
 
 ACCEPTED = ["0", "5", "5.5", "19.99", "5.", ".5", "0.05", "007", "0000000000000.50"]

@@ -19,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
-from apps.core.cache import CircuitBreakerClient, count_hit
 from apps.core.controllers import throttles
 from apps.core.controllers.throttles import AnonymousClientThrottle, SlidingWindowThrottle
+from apps.core.infra.redis_breaker import CircuitBreakerClient
+from apps.core.infra.throttle_counters import count_hit
 from tests.live import free_port
 
 ON_REDIS = settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
@@ -212,7 +213,7 @@ def test_a_throttle_check_is_one_redis_round_trip(clock, anon_rate, monkeypatch)
 @pytest.fixture
 def dead_redis(monkeypatch) -> RedisCache:
     """The throttles' cache replaced by a real django-redis cache on a closed port, as configured in production."""
-    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "apps.core.cache.CircuitBreakerClient")
+    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "apps.core.infra.redis_breaker.CircuitBreakerClient")
     monkeypatch.setattr(SlidingWindowThrottle, "cache", dead)
     return dead
 
@@ -256,7 +257,7 @@ def test_count_hit_on_a_down_plain_django_redis_client_is_none():
 @needs_redis
 def test_the_hit_that_ends_an_outage_is_counted_once():
     """The breaker repeats a read that ended an outage (after the epoch bump), never a count."""
-    live = redis_cache(settings.CACHES["default"]["LOCATION"], "apps.core.cache.CircuitBreakerClient")
+    live = redis_cache(settings.CACHES["default"]["LOCATION"], "apps.core.infra.redis_breaker.CircuitBreakerClient")
     breaker = live.client.breaker
     breaker.record_failure()  # an outage was seen ...
     breaker.open_s = 0  # ... and the circuit is half-open: the next call probes Redis

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
 
-from apps.core.cache import CircuitBreaker
+from apps.core.infra.redis_breaker import CircuitBreaker
 
 
 class Clock:
@@ -17,7 +17,7 @@ class Clock:
 
 def test_breaker_opens_on_failure_half_opens_after_interval_and_recovers_once(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("apps.core.cache.time.monotonic", clock)
+    monkeypatch.setattr("apps.core.infra.redis_breaker.time.monotonic", clock)
     recoveries = []
     breaker = CircuitBreaker(open_s=5, on_recovery=lambda: recoveries.append(clock.now))
 

@@ -14,7 +14,7 @@ import time
 import redis
 from django_redis.cache import RedisCache
 
-from apps.core.cache import CACHE_EPOCH_KEY, CircuitBreakerClient
+from apps.core.infra.redis_breaker import CACHE_EPOCH_KEY, CircuitBreakerClient
 from tests.contract.seed import ADMIN, CUSTOMER
 from tests.live import base_env, dedicated_database, free_port, gunicorn, http, login, redis_server, wait_until
 
@@ -142,7 +142,7 @@ def test_circuit_breaker_opens_on_a_down_cache():
         f"redis://127.0.0.1:{free_port()}/0",
         {
             "OPTIONS": {
-                "CLIENT_CLASS": "apps.core.cache.CircuitBreakerClient",
+                "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
                 "SOCKET_TIMEOUT": 0.25,
                 "IGNORE_EXCEPTIONS": True,
@@ -170,7 +170,7 @@ def test_the_epoch_is_replaced_when_redis_returns_even_without_another_call(tmp_
             cache_server.url,
             {
                 "OPTIONS": {
-                    "CLIENT_CLASS": "apps.core.cache.CircuitBreakerClient",
+                    "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
                     "SOCKET_CONNECT_TIMEOUT": 0.25,
                     "SOCKET_TIMEOUT": 0.25,
                     "IGNORE_EXCEPTIONS": True,

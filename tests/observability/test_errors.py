@@ -11,7 +11,7 @@ import pytest
 from dependency_injector import providers
 from rest_framework.test import APIClient
 
-from apps.core.services.products import ProductService
+from apps.core.services.catalog.products import ProductService
 
 pytestmark = pytest.mark.django_db
 

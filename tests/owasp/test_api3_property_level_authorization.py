@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from apps.core.models import Product, User
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Product
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
 from tests.owasp.helpers import require_routes

@@ -13,7 +13,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from apps.core.models import Category, Product
+from apps.core.models.catalog import Category, Product
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from apps.core.controllers.responses import cached_response
-from apps.core.services.list_cache import CachedBody
+from apps.core.infra.response_cache import CachedBody
 
 PRODUCT_LIST_PATH = "/api/products/"
 _PRODUCT_DETAIL_PATH = re.compile(r"^/api/products/([0-9]{1,19})/$")

@@ -7,8 +7,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from apps.core.services.list_cache import CachedBody
-from apps.core.services.pagination import Page
+from apps.core.infra.pagination import Page
+from apps.core.infra.response_cache import CachedBody
 
 _renderer = JSONRenderer()
 

@@ -16,7 +16,7 @@ twice the rate across a window boundary, as a fixed window would.
 **Why.** DRF's throttle keeps a list of timestamps: a cache GET then a SET per request, two Redis
 round trips, and not atomic: concurrent requests read the same history and each writes its own
 back, so N parallel login attempts counted as about one. Here a check is one round trip (INCR the
-current counter, EXPIRE it NX, GET the previous one, pipelined: `apps.core.cache.count_hit`) and
+current counter, EXPIRE it NX, GET the previous one, pipelined: `apps.core.infra.redis_breaker.count_hit`) and
 INCR is atomic, so parallel requests are all counted. Without Redis (locmem) the counters use the
 cache's add/incr/get, atomic within the process.
 
@@ -25,7 +25,7 @@ counts too (uncounting it would cost a second round trip). A client that keeps r
 rate stays refused until it slows down: the safer choice against brute force.
 
 **Fail open.** When the cache is unreachable (django-redis IGNORE_EXCEPTIONS, the circuit breaker
-of `apps.core.cache` open) every request is allowed and nothing is logged per request: the
+of `apps.core.infra.redis_breaker` open) every request is allowed and nothing is logged per request: the
 breaker logs the outage once. The API keeps working without Redis, unthrottled meanwhile.
 """
 
@@ -33,7 +33,7 @@ import hashlib
 
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from apps.core.cache import count_hit
+from apps.core.infra.throttle_counters import count_hit
 
 
 class SlidingWindowThrottle(SimpleRateThrottle):

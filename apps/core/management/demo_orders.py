@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.test.utils import override_settings
 
 from apps.core.exceptions import ServiceError
-from apps.core.models import Order, OrderStatus, Product, User
-from apps.core.services.payment_gateways import SandboxGateway
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Product
+from apps.core.models.shopping import Order, OrderStatus
+from apps.core.services.payments import SandboxGateway
 
 logger = logging.getLogger(__name__)
 

@@ -1,19 +1,14 @@
-"""Models of the core app, one module per aggregate."""
+"""Models of the core app, grouped by domain (one module per aggregate inside each domain package).
 
+Django discovers models through this package, so it imports every domain. Code outside a domain
+imports its models through the domain package (`from apps.core.models.catalog import Product`).
+"""
+
+from apps.core.models.accounts import User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
-from apps.core.models.carts import Cart, CartItem
-from apps.core.models.catalog import Category, Product
-from apps.core.models.orders import (
-    IdempotencyKey,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    PaymentStatus,
-    WebhookEvent,
-)
-from apps.core.models.reviews import Review, WishlistItem
-from apps.core.models.users import User
+from apps.core.models.catalog import Category, Product, Review
+from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
+from apps.core.models.shopping import Cart, CartItem, IdempotencyKey, Order, OrderLine, OrderStatus, WishlistItem
 
 __all__ = [
     "Cart",

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from apps.core.management.demo_orders import create_demo_orders
-from apps.core.models import Product, User
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Product
 
 DUMMYJSON_DIR = Path(settings.DUMMYJSON_DIR)  # $NEXUS_SHARED_DIR/data/dummyjson
 DEMO_ADMIN = ("admin@nexus.example", "admin-Demo-2026")

@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from apps.core.models import Category, Product
+from apps.core.models.catalog import Category, Product
 
 STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have in into is it its of on or our that the their "

@@ -1,0 +1,216 @@
+"""Order controllers: `/api/orders/`, `/api/orders/{id}/`, `/api/orders/{id}/cancel/`,
+`/api/orders/{id}/payments/`. Customers see their own orders (another's id is a 404); admins see all."""
+
+from dependency_injector.wiring import Provide, inject
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.containers import Container
+from apps.core.controllers.responses import page_payload
+from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
+from apps.core.serializers.payments import PaymentInputSerializer, PaymentOutputSerializer
+from apps.core.serializers.shopping import (
+    IDEMPOTENCY_KEY_PATTERN,
+    IdempotencyHeaderSerializer,
+    OrderListQuerySerializer,
+    OrderOutputSerializer,
+    OrderStatusInputSerializer,
+)
+from apps.core.services.payments import PaymentService
+from apps.core.services.shopping import OrderService
+
+AUTH_ERRORS = {401: ErrorResponseSerializer}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    # What IdempotencyHeaderSerializer accepts (an empty header is a 400 `blank`).
+    type={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": settings.IDEMPOTENCY_KEY_MAX_LENGTH,
+        "pattern": IDEMPOTENCY_KEY_PATTERN,
+    },
+    required=False,
+    description="A client-chosen unique string (1-255 visible ASCII characters, e.g. a UUID) per checkout, "
+    "scoped to the user. A retry with the same key returns the order the first request created (200) "
+    "instead of placing a second one; reusing the key for a different cart is a 422 "
+    "(`idempotency_key_mismatch`).",
+)
+
+
+class IsAuthenticatedAdminForWrites(BasePermission):
+    """Reads need a login; writes (PATCH) need an admin (`is_staff`). Anonymous: 401; customers: 403."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or user.is_staff
+
+
+class OrderCollectionController(APIView):
+    """`/api/orders/`"""
+
+    @extend_schema(
+        tags=["orders"],
+        summary="List orders (mine; all for admins), newest first",
+        operation_id="orders_list",
+        parameters=[OrderListQuerySerializer],
+        responses={
+            200: page_of(OrderOutputSerializer),
+            400: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def get(self, request: Request, service: OrderService = Provide[Container.order_service]) -> Response:
+        query = OrderListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        result = service.list_page(
+            request.user, status=params.get("status"), page=params["page"], page_size=params["page_size"]
+        )
+        return Response(page_payload(request, result, lambda rows: OrderOutputSerializer(rows, many=True).data))
+
+    @extend_schema(
+        tags=["orders"],
+        summary="Place an order from my cart",
+        description="Snapshots prices, deducts stock and empties the cart in one transaction. "
+        "Not enough stock for any line: 409 and nothing changes (the cart is kept).",
+        parameters=[IDEMPOTENCY_KEY],
+        request=None,
+        responses={
+            201: OpenApiResponse(OrderOutputSerializer, description="The order was placed."),
+            200: OpenApiResponse(
+                OrderOutputSerializer, description="Replay: the order an earlier request with this key placed."
+            ),
+            400: OpenApiResponse(ErrorResponseSerializer, description="Empty cart, or a malformed Idempotency-Key."),
+            401: ErrorResponseSerializer,
+            409: OpenApiResponse(
+                ErrorResponseSerializer,
+                description="`insufficient_stock` or `product_unavailable` for a line; nothing changed.",
+            ),
+            422: OpenApiResponse(
+                ErrorResponseSerializer, description="`idempotency_key_mismatch`: the key was used for another cart."
+            ),
+        },
+    )
+    @inject
+    def post(self, request: Request, service: OrderService = Provide[Container.order_service]) -> Response:
+        header = IdempotencyHeaderSerializer(data={"idempotency_key": request.headers.get("Idempotency-Key")})
+        header.is_valid(raise_exception=True)
+        order, created = service.place_order(request.user, idempotency_key=header.validated_data["idempotency_key"])
+        return Response(
+            OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class OrderItemController(APIView):
+    """`/api/orders/{id}/`"""
+
+    permission_classes = [IsAuthenticatedAdminForWrites]
+
+    @extend_schema(
+        tags=["orders"],
+        summary="Read an order",
+        responses={200: OrderOutputSerializer, 404: ErrorResponseSerializer, **AUTH_ERRORS},
+    )
+    @inject
+    def get(self, request: Request, order_id: int, service: OrderService = Provide[Container.order_service]):
+        return Response(OrderOutputSerializer(service.get(request.user, order_id)).data)
+
+    @extend_schema(
+        tags=["orders"],
+        summary="Move an order to another status (admin)",
+        description="pending → paid → shipped → delivered; cancelled from pending or paid (stock goes back). "
+        "An illegal transition is a 409.",
+        request=OrderStatusInputSerializer,
+        responses={
+            200: OrderOutputSerializer,
+            400: ErrorResponseSerializer,
+            403: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            409: ErrorResponseSerializer,
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def patch(self, request: Request, order_id: int, service: OrderService = Provide[Container.order_service]):
+        body = OrderStatusInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(OrderOutputSerializer(service.set_status(order_id, body.validated_data["status"])).data)
+
+
+class OrderCancelController(APIView):
+    """`/api/orders/{id}/cancel/`"""
+
+    @extend_schema(
+        tags=["orders"],
+        summary="Cancel an order",
+        description="Allowed from pending or paid (a settled payment is refunded); the stock goes back once. "
+        "Otherwise 409.",
+        request=None,
+        responses={
+            200: OrderOutputSerializer,
+            404: ErrorResponseSerializer,
+            409: ErrorResponseSerializer,
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def post(self, request: Request, order_id: int, service: OrderService = Provide[Container.order_service]):
+        return Response(OrderOutputSerializer(service.cancel(request.user, order_id)).data)
+
+
+class OrderPaymentCollectionController(APIView):
+    """`/api/orders/{id}/payments/`"""
+
+    @extend_schema(
+        tags=["payments"],
+        summary="List the payments of my order (any order for admins)",
+        operation_id="orders_payments_list",
+        parameters=[PageQuerySerializer],
+        responses={
+            200: page_of(PaymentOutputSerializer),
+            400: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def get(self, request: Request, order_id: int, service: PaymentService = Provide[Container.payment_service]):
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = service.list_page(
+            request.user, order_id, page=query.validated_data["page"], page_size=query.validated_data["page_size"]
+        )
+        return Response(page_payload(request, result, lambda rows: PaymentOutputSerializer(rows, many=True).data))
+
+    @extend_schema(
+        tags=["payments"],
+        summary="Pay my pending order",
+        description="Charges the order's total through the configured gateway. A settled payment moves the "
+        "order to `paid`; a declined one is returned with `status: failed` and the order stays pending.",
+        request=PaymentInputSerializer,
+        responses={
+            201: PaymentOutputSerializer,
+            400: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            409: OpenApiResponse(ErrorResponseSerializer, description="`order_not_payable` or `payment_in_progress`."),
+            503: OpenApiResponse(ErrorResponseSerializer, description="The payment provider is unreachable."),
+            **AUTH_ERRORS,
+        },
+    )
+    @inject
+    def post(self, request: Request, order_id: int, service: PaymentService = Provide[Container.payment_service]):
+        body = PaymentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = service.pay(request.user, order_id, method=body.validated_data["method"])
+        return Response(PaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,5 @@
+"""The accounts domain's models: what other domains may use."""
+
+from apps.core.models.accounts.users import User
+
+__all__ = ["User"]

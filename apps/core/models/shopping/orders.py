@@ -1,0 +1,98 @@
+"""The order aggregate: orders, their lines (snapshots) and the idempotency keys of checkouts.
+
+Money is Decimal(12, 2) in the order's currency. Every rule a single row can state is a
+database constraint; the status workflow lives in `apps/core/services/order_status.py`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models.base import TimeStampedModel
+from apps.core.models.catalog import Product
+
+ZERO = Decimal("0")
+
+
+class OrderStatus(models.TextChoices):
+    """Where an order is in fulfilment; transitions are decided by the order state machine."""
+
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Order(TimeStampedModel):
+    """A placed order. `number` is human-readable (e.g. `NX-20261121-7K3F9QAB`); `total` sums the lines."""
+
+    number = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="order_user_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="order_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=ZERO), name="order_total_gte_0"),
+            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """One product of an order with the name, SKU and unit price it had when the order was placed."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    product_name = models.CharField(max_length=255)
+    sku = models.CharField("SKU", max_length=64)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(unit_price__gte=ZERO), name="orderline_unit_price_gte_0"),
+            models.CheckConstraint(condition=Q(line_total__gte=ZERO), name="orderline_line_total_gte_0"),
+            models.UniqueConstraint(fields=["order", "product"], name="orderline_order_product_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` for `POST /api/orders/`, unique per user.
+
+    `fingerprint` is the sha256 of the cart the first request checked out; `order` is what it made.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_user_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

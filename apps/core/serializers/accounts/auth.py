@@ -1,0 +1,76 @@
+"""Auth serializers: registration, profile, password change, token bodies."""
+
+from rest_framework import serializers
+
+from apps.core.models.accounts import User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    """A sign-up: e-mail is the login name; the password meets Django's validators."""
+
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    """The public view of an account: never the password or its hash."""
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    """Fields a user may change about themselves; `email` and `is_staff` are not among them."""
+
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    # The value is matched once trimmed, so it never starts or ends with a space; saying so keeps
+    # the documented pattern from admitting "   1", which trims to "1" and is refused.
+    phone_number = serializers.RegexField(
+        r"^(?! )\+?[0-9 ()\-.]{3,30}[0-9()\-.]$",
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Enter a phone number of digits, spaces, dashes and an optional leading +."},
+    )
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    """The current password and the new one."""
+
+    old_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class LoginInputSerializer(serializers.Serializer):
+    """Credentials for a token pair."""
+
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+    def validate_email(self, value: str) -> str:
+        """Accounts are stored with a lower-cased e-mail (UserService.register); match that."""
+        return value.strip().lower()
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    """A JWT pair: `access` (lifetime set by JWT_ACCESS_LIFETIME_MIN) and `refresh`."""
+
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    """A refresh token."""
+
+    refresh = serializers.CharField(max_length=4096)
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    """Any token (access or refresh) to check."""
+
+    token = serializers.CharField(max_length=4096)

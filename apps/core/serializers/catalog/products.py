@@ -1,0 +1,192 @@
+"""Product serializers: the list query, writes, and what clients read."""
+
+import decimal
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from apps.core.models.catalog import Category, Product
+from apps.core.serializers.common import PageQuerySerializer, page_of
+from apps.core.services.catalog import ORDERINGS
+
+
+class ProductListQuerySerializer(PageQuerySerializer):
+    """Query of `GET /api/products/`; every filter is optional and they combine."""
+
+    category = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]+$",
+        max_length=140,
+        required=False,
+        help_text="Category id or slug; includes its sub-categories.",
+    )
+    min_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Inclusive lower price bound.",
+    )
+    max_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Inclusive upper price bound.",
+    )
+    in_stock = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="`true`: stock > 0; `false`: out of stock."
+    )
+    search = serializers.CharField(
+        required=False,
+        max_length=settings.SEARCH_MAX_LENGTH,
+        trim_whitespace=True,
+        allow_blank=True,
+        help_text="Keywords over name, description and SKU.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS,
+        required=False,
+        help_text="Default `-created_at`; when searching, relevance (exact SKU, then name/SKU hits, then the rest).",
+    )
+    # A signed token (URL-safe base64 and ":" / "."); ASCII-only keeps the longest valid query string
+    # well under a server's request-line limit (gunicorn: 8,190 bytes), which would answer an HTML 414.
+    # "+", not "*": the empty cursor is allow_blank's (the schema's `oneOf` branches must not overlap).
+    cursor = serializers.RegexField(
+        r"^[A-Za-z0-9_.:-]+$",
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        error_messages={"invalid": "Not a cursor of this list."},
+        help_text="Keyset pagination: empty for the first page, then the token in `next`/`previous`. Not with `page`.",
+    )
+
+    def validate_search(self, value: str) -> str | None:
+        value = " ".join(value.split())
+        return value or None
+
+    def validate(self, attrs: dict) -> dict:
+        # Rules over two parameters, which an OpenAPI schema cannot state: each has its own code, so
+        # clients (and the contract fuzzer) can tell them from a malformed value ("invalid").
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"min_price": "min_price must not exceed max_price."}, code="min_price_above_max_price"
+            )
+        if "cursor" in attrs and "page" in self.initial_data:
+            raise serializers.ValidationError(
+                {"cursor": "Use either page or cursor, not both."}, code="cursor_with_page"
+            )
+        return attrs
+
+
+class ProductInputSerializer(serializers.Serializer):
+    """Fields of a product write; `category` is an id. Price is a decimal string, never negative."""
+
+    name = serializers.CharField(max_length=255)
+    slug = serializers.SlugField(max_length=280, required=False, allow_null=True)
+    sku = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._\-]*$",
+        max_length=64,
+        error_messages={"invalid": "Use letters, digits, dots, dashes and underscores."},
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    brand = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, default=0)
+    category = serializers.IntegerField(min_value=1)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class CategorySummarySerializer(serializers.ModelSerializer):
+    """A product's category as embedded in product reads."""
+
+    class Meta:
+        model = Category
+        fields = ("id", "name", "slug")
+        read_only_fields = fields
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    """A product as clients read it. `rating` is the average review (null when none)."""
+
+    category = CategorySummarySerializer(read_only=True)
+    in_stock = serializers.BooleanField(read_only=True)
+    rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = (
+            "id",
+            "name",
+            "slug",
+            "sku",
+            "description",
+            "brand",
+            "price",
+            "stock",
+            "in_stock",
+            "category",
+            "is_active",
+            "rating",
+            "review_count",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    def to_representation(self, instance: Product) -> dict:
+        """The declared fields, built directly when they are the ones `_fast_representation` knows.
+
+        DRF's generic path costs ~90 us per product (a fifth of an uncached list request);
+        this one gives the same JSON (tests compare both) in a few microseconds. A field added to
+        Meta.fields switches back to the generic path until `_fast_representation` learns it.
+        """
+        if self.Meta.fields != _FAST_FIELDS:
+            return super().to_representation(instance)
+        return _fast_representation(instance)
+
+
+class ProductPageSerializer(page_of(ProductOutputSerializer)):
+    """A page of products. With `?cursor=`, `next`/`previous` carry keyset cursors instead of page numbers."""
+
+    count_is_estimate = serializers.BooleanField(
+        required=False,
+        help_text="Present (true) only when `count` is the planner's estimate: more than "
+        "PRODUCT_COUNT_EXACT_LIMIT products match.",
+    )
+
+
+_FAST_FIELDS = ProductOutputSerializer.Meta.fields
+_CENT = Decimal("0.01")
+_RATING_CONTEXT = decimal.Context(prec=3)
+_PRICE_CONTEXT = decimal.Context(prec=10)
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _fast_representation(p: Product) -> dict:
+    category = p.category
+    return {
+        "id": p.id,
+        "name": p.name,
+        "slug": p.slug,
+        "sku": p.sku,
+        "description": p.description,
+        "brand": p.brand,
+        "price": f"{p.price.quantize(_CENT, context=_PRICE_CONTEXT):f}",
+        "stock": p.stock,
+        "in_stock": p.stock > 0,
+        "category": {"id": category.id, "name": category.name, "slug": category.slug},
+        "is_active": p.is_active,
+        "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
+        "review_count": p.review_count,
+        "created_at": _timestamp(p.created_at),
+        "updated_at": _timestamp(p.updated_at),
+    }

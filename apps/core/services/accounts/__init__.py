@@ -1,0 +1,5 @@
+"""The accounts domain's services: what other domains may use."""
+
+from apps.core.services.accounts.users import Registration, UserService
+
+__all__ = ["Registration", "UserService"]

@@ -1,0 +1,76 @@
+"""Accounts: registration, profile and password changes. Tokens are issued by simplejwt."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.core.exceptions import InvalidInputError
+from apps.core.models.accounts import User
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A sign-up: e-mail (login name), password in clear text, names."""
+
+    email: str
+    password: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+class UserService:
+    """Creates accounts and changes what a user may change about themselves."""
+
+    @transaction.atomic
+    def register(self, data: Registration) -> User:
+        """Create a customer account (never staff).
+
+        Raises:
+            InvalidInputError: the e-mail is taken (attr "email") or the password fails
+                Django's AUTH_PASSWORD_VALIDATORS (attr "password").
+        """
+        email = User.objects.normalize_email(data.email).lower()
+        candidate = User(email=email, first_name=data.first_name, last_name=data.last_name)
+        self._validate_password(data.password, candidate, attr="password")
+        if User.objects.filter(email__iexact=email).exists():
+            raise InvalidInputError("A user with this e-mail already exists.", code="unique", attr="email")
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(
+                    email=email, password=data.password, first_name=data.first_name, last_name=data.last_name
+                )
+        except IntegrityError:
+            raise InvalidInputError("A user with this e-mail already exists.", code="unique", attr="email") from None
+
+    @transaction.atomic
+    def update_profile(self, user: User, changes: dict[str, str]) -> User:
+        """Set `first_name`, `last_name` and/or `phone_number`; other keys are ignored."""
+        allowed = {k: v for k, v in changes.items() if k in {"first_name", "last_name", "phone_number"}}
+        for name, value in allowed.items():
+            setattr(user, name, value)
+        if allowed:
+            user.save(update_fields=[*allowed, "updated_at"])
+        return user
+
+    @transaction.atomic
+    def change_password(self, user: User, *, old_password: str, new_password: str) -> None:
+        """Replace the password after checking the old one.
+
+        Raises:
+            InvalidInputError: old_password is wrong (attr "old_password") or the new password
+                fails the validators (attr "new_password").
+        """
+        if not user.check_password(old_password):
+            raise InvalidInputError("The old password is incorrect.", code="wrong_password", attr="old_password")
+        self._validate_password(new_password, user, attr="new_password")
+        user.set_password(new_password)
+        user.save(update_fields=["password", "updated_at"])
+
+    @staticmethod
+    def _validate_password(password: str, user: User, *, attr: str) -> None:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise InvalidInputError(" ".join(exc.messages), code="password_invalid", attr=attr) from None

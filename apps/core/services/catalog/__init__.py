@@ -1,0 +1,17 @@
+"""The catalog domain's services: what other domains may use."""
+
+from apps.core.services.catalog.catalog_import import CatalogImportService
+from apps.core.services.catalog.categories import CategoryInput, CategoryService
+from apps.core.services.catalog.products import ORDERINGS, ProductFilters, ProductInput, ProductService
+from apps.core.services.catalog.reviews import ReviewService
+
+__all__ = [
+    "CatalogImportService",
+    "CategoryInput",
+    "CategoryService",
+    "ORDERINGS",
+    "ProductFilters",
+    "ProductInput",
+    "ProductService",
+    "ReviewService",
+]

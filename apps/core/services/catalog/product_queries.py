@@ -1,0 +1,378 @@
+"""Query building for the product list: orderings, search plans, bounded counts, offset and keyset fetches.
+
+A list is described by a `ListPlan`: one or more `Segment`s (a queryset and its sort key) whose
+concatenation, in order, is the full result. A plain list is one segment ordered by
+`(ordering, id)`. A search ordered by relevance is three segments: the exact-SKU match, products
+whose name/SKU match every search term, then products that match only through the description
+or brand; each ordered newest first. Every segment's order is a total order on an index, so a
+page is an index range scan (page mode skips `offset` entries of that index; keyset mode seeks
+to the last key) and only the page's ids leave the index: `ProductService._load` then reads those
+rows with their categories.
+
+Relevance is defined this way, rather than by `ts_rank_cd`, because a rank must be computed
+for every matching row before the first page can be returned: ~280,000 rows for a common word
+on a million products. Tiers keep the "name and SKU above description" weighting and stay index
+ordered, with exact results (see README, "Performance").
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from apps.core.exceptions import InvalidInputError
+from apps.core.models.catalog import Product
+
+ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
+DEFAULT_ORDERING = "-created_at"
+RELEVANCE = "relevance"
+SIMILARITY = "similarity"
+SEARCH_CONFIG = "english"
+
+_LAST_WORD = re.compile(r"(?:^|\s)([0-9A-Za-z]+)$")
+_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int", "similarity": "float"}
+
+
+def uses_postgres() -> bool:
+    """True when the default database is PostgreSQL (full-text search, trigram fallback, estimates)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a list: `qs` (unordered public rows) sorted by `order` (e.g. ("-created_at", "-id"))."""
+
+    qs: QuerySet
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """How to read one list.
+
+    Attributes:
+        ordering: the name cursors are bound to (an ORDERINGS value, RELEVANCE or SIMILARITY).
+        segments: concatenated in order, they are the list.
+        matches: every row of the list, unordered (what `count` counts).
+        estimate_parts: querysets whose union is `matches`, for the count's estimate (see
+            `bounded_count`); empty when `matches` is estimated as a whole.
+    """
+
+    ordering: str
+    segments: list[Segment]
+    matches: QuerySet
+    estimate_parts: tuple[QuerySet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Key:
+    """A row's position in a plan: its segment, id and JSON-able sort-key values (in `order`'s order)."""
+
+    segment: int
+    id: int
+    values: list
+    row: Any = None  # the loaded Product, when the segment's query loaded it already
+
+
+def order_fields(ordering: str) -> tuple[str, str]:
+    """The total order of a public ordering: the field plus `id` in the same direction."""
+    return ordering, "-id" if ordering.startswith("-") else "id"
+
+
+def tsquery_sql(text: str) -> tuple[str, list[str]]:
+    """SQL (and params) of the tsquery for a search box text.
+
+    `websearch_to_tsquery` semantics ("quoted phrases", `or`, `-excluded`), and the last word,
+    when it is a plain word still being typed, also matches as a prefix ("ipho" finds "iPhone").
+    The prefix is the word as typed, not its stem: "apple" must not find "apply" ('appl':*).
+    """
+    split = _prefix_split(text)
+    if split is None:
+        return f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)", [text]
+    head, word = split
+    (stem_sql, stem_params), (prefix_sql, prefix_params) = _last_word_tsqueries(word)
+    return _and_head(head, f"({stem_sql} || {prefix_sql})", [*stem_params, *prefix_params])
+
+
+def tsquery_alternatives(text: str) -> list[tuple[str, list[str]]]:
+    """The two tsqueries whose OR is `tsquery_sql(text)` when its last word is also a prefix, else [].
+
+    The last word as a stem, and as a prefix (each with the rest of the text). They mostly match
+    the same rows ("semi" and 'semi':*), which the planner, taking OR branches as independent,
+    cannot know: for a word in 27% of the rows it estimates the OR at 46%.
+    """
+    split = _prefix_split(text)
+    if split is None:
+        return []
+    head, word = split
+    return [_and_head(head, sql, params) for sql, params in _last_word_tsqueries(word)]
+
+
+def _last_word_tsqueries(word: str) -> list[tuple[str, list[str]]]:
+    """The last word as a stem, and as a prefix (the word as typed, not its stem): (SQL, params) each."""
+    return [(f"to_tsquery('{SEARCH_CONFIG}', %s)", [word]), ("to_tsquery('simple', %s)", [f"{word.lower()}:*"])]
+
+
+def _and_head(head: str, sql: str, params: list[str]) -> tuple[str, list[str]]:
+    """The tsquery `sql` ANDed with the text before the last word (websearch semantics), when there is one."""
+    if not head:
+        return sql, params
+    return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {sql})", [head, *params]
+
+
+def _prefix_split(text: str) -> tuple[str, str] | None:
+    """(the text before the last word, the last word) when that word also matches as a prefix."""
+    match = _LAST_WORD.search(text)
+    if not match or text.count('"') % 2:
+        return None
+    head, word = text[: match.start(1)].rstrip(), match.group(1)
+    if word.lower() == "or" or head.lower().endswith(" or") or head.lower() == "or":
+        return None
+    return head, word
+
+
+def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
+    """The plan of a PostgreSQL search over the public rows `qs` (already filtered).
+
+    Full text over the stored, weighted `search_vector` (name, SKU, brand, description) or an
+    exact, case-insensitive SKU match. Without an explicit `ordering`: relevance (see the module
+    docstring). When this finds nothing the caller switches to `trigram_plan`.
+    """
+    sql, params = tsquery_sql(text)
+    fts = RawSQL(f"search_vector @@ {sql}", params, output_field=BooleanField())
+    by_sku = Q(sku__iexact=text)
+    matches = qs.filter(Q(fts) | by_sku)
+    parts = tuple(
+        qs.filter(Q(RawSQL(f"search_vector @@ {part_sql}", part_params, output_field=BooleanField())) | by_sku)
+        for part_sql, part_params in tsquery_alternatives(text)
+    )
+    if ordering is not None:
+        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches, parts)
+    sku_id = qs.filter(by_sku).values_list("id", flat=True).first()
+    in_name = RawSQL(f"name_vector @@ {sql}", params, output_field=BooleanField())
+    text_matches = qs.filter(fts).exclude(pk=sku_id) if sku_id else qs.filter(fts)
+    return ListPlan(
+        RELEVANCE,
+        [
+            Segment(qs.filter(pk=sku_id) if sku_id else qs.none(), ("-id",)),
+            Segment(text_matches.filter(in_name), ("-created_at", "-id")),
+            Segment(text_matches.filter(~Q(in_name)), ("-created_at", "-id")),
+        ],
+        matches,
+        parts,
+    )
+
+
+def trigram_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
+    """Names within a typo or so of the text: pg_trgm `<%` (word_similarity at least
+    SEARCH_TRIGRAM_THRESHOLD, see `set_trigram_threshold`) on the GIN trigram index of lower(name)."""
+    lowered = text.lower()
+    near = RawSQL("%s <%% lower(name)", [lowered], output_field=BooleanField())
+    similarity = RawSQL("word_similarity(%s, lower(name))", [lowered], output_field=FloatField())
+    matches = qs.filter(near).annotate(similarity=similarity)
+    if ordering is not None:
+        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches)
+    return ListPlan(SIMILARITY, [Segment(matches, ("-similarity", "-id"))], matches)
+
+
+def set_trigram_threshold() -> None:
+    """Set pg_trgm's word_similarity_threshold (the `<%` operator) to SEARCH_TRIGRAM_THRESHOLD.
+
+    Session-level on the current connection: only the typo fallback uses `<%`, and setting it
+    inside a transaction instead would cost three extra statements on every list request.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
+        )
+
+
+def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = ()) -> tuple[int, bool]:
+    """(count, is_estimate) of `matches`, never a scan of every match.
+
+    PostgreSQL: the planner's row estimate E comes first (EXPLAIN, no execution). When E is
+    above twice PRODUCT_COUNT_EXACT_LIMIT, E is the answer (an estimate). Otherwise the rows are
+    counted, stopping after limit + 1: at most `limit` is exact, more returns max(E, limit + 1),
+    an estimate. Other databases (SQLite, small catalogs) always count exactly.
+
+    Args:
+        matches: the rows to count.
+        parts: querysets whose union is `matches` and which mostly overlap (a search word as a
+            stem and as a prefix); E is then the largest of their estimates, which the union
+            cannot be below, instead of the planner's estimate of the OR, which adds them up.
+    """
+    ids = matches.order_by().values("id")
+    if not uses_postgres():
+        return ids.count(), False
+    limit = settings.PRODUCT_COUNT_EXACT_LIMIT
+    estimates = [_row_estimate(qs.order_by().values("id")) for qs in parts or (matches,)]
+    if None in estimates:  # e.g. category__in=[]: nothing can match and Django sends no query
+        return 0, False
+    estimate = max(estimates)
+    if estimate > 2 * limit:
+        return estimate, True
+    counted = ids[: limit + 1].count()
+    if counted <= limit:
+        return counted, False
+    return max(estimate, counted), True
+
+
+def _row_estimate(ids: QuerySet) -> int | None:
+    """The planner's row estimate of a query (EXPLAIN, nothing run); None when nothing can match."""
+    try:
+        plan = ids.explain(format="json")
+    except EmptyResultSet:
+        return None
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if plan else None
+
+
+def _key_values(row: Sequence[Any]) -> list:
+    out = []
+    for value in row:
+        if isinstance(value, datetime):
+            out.append(value.isoformat())
+        elif isinstance(value, Decimal):
+            out.append(str(value))
+        else:
+            out.append(value)
+    return out
+
+
+def list_rows() -> QuerySet:
+    """Products with the category fields a list shows (id, name, slug) joined; nothing else of it.
+
+    Skipping the category's timestamps and description saves parsing three datetimes per row.
+    """
+    return Product.objects.select_related("category").defer(
+        "deleted_at",
+        "category__created_at",
+        "category__updated_at",
+        "category__deleted_at",
+        "category__description",
+        "category__parent",
+    )
+
+
+def _fetch(segment: Segment, qs: QuerySet, order: Sequence[str], index: int, start: int, stop: int) -> list[Key]:
+    """Rows start..stop-1 of `qs` sorted by `order`, as keys of segment `index` (one query).
+
+    Plain segments load the page's rows with their categories in the same statement, through a
+    deferred join: `WHERE id IN (SELECT id ... ORDER BY ... LIMIT/OFFSET)`, whose inner part is
+    an index-only range scan. Annotated segments (trigram similarity) return ids and keys; the
+    caller loads their rows.
+    """
+    fields = [f.lstrip("-") for f in segment.order]
+    if qs.query.annotations:
+        rows = qs.order_by(*order).values_list("id", *fields)[start:stop]
+        return [Key(index, row[0], _key_values(row[1:])) for row in rows]
+    ids = qs.order_by(*order).values("id")[start:stop]
+    products = list_rows().filter(pk__in=ids).order_by(*order)
+    return [Key(index, p.pk, _key_values([getattr(p, f) for f in fields]), p) for p in products]
+
+
+def fetch_offset(segments: Sequence[Segment], offset: int, limit: int) -> list[Key]:
+    """Up to `limit` keys starting `offset` rows into the concatenated segments (one query per segment touched)."""
+    keys: list[Key] = []
+    skip = offset
+    for index, segment in enumerate(segments):
+        need = limit - len(keys)
+        if need <= 0:
+            break
+        found = _fetch(segment, segment.qs, segment.order, index, skip, skip + need)
+        if found:
+            keys += found
+            skip = 0
+        elif skip:
+            skip -= segment.qs.order_by().values("id")[:skip].count()  # the whole segment lies before
+    return keys
+
+
+def _seek(order: Sequence[str], values: Sequence[Any], forward: bool) -> Q:
+    """Rows strictly after (forward) or before the key `values` in `order` (one or two fields)."""
+
+    def op(name: str, strict: bool) -> str:
+        ascending = not name.startswith("-")
+        greater = ascending == forward
+        return f"{name.lstrip('-')}__{'g' if greater else 'l'}{'t' if strict else 'te'}"
+
+    if len(order) == 1:
+        return Q(**{op(order[0], True): values[0]})
+    first, tie = order
+    return Q(**{op(first, False): values[0]}) & (Q(**{op(first, True): values[0]}) | Q(**{op(tie, True): values[1]}))
+
+
+def _reverse(order: Sequence[str]) -> tuple[str, ...]:
+    return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in order)
+
+
+def fetch_keyset(
+    segments: Sequence[Segment], segment: int, values: list | None, limit: int, *, forward: bool
+) -> list[Key]:
+    """Up to `limit` keys after (forward) or before the position (segment, values); None values: the start.
+
+    Backward results come nearest-first (the caller reverses them).
+    """
+    keys: list[Key] = []
+    indexes = range(segment, len(segments)) if forward else range(segment, -1, -1)
+    for index in indexes:
+        need = limit - len(keys)
+        if need <= 0:
+            break
+        current = segments[index]
+        qs = current.qs
+        if values is not None and index == segment:
+            qs = qs.filter(_seek(current.order, values, forward))
+        order = current.order if forward else _reverse(current.order)
+        keys += _fetch(current, qs, order, index, 0, need)
+    return keys
+
+
+def parse_position(plan: ListPlan, payload: dict) -> tuple[int, list]:
+    """(segment index, typed key values) of a decoded cursor payload.
+
+    Raises:
+        InvalidInputError: the payload does not fit the plan (code "invalid_cursor", attr "cursor").
+    """
+    index, raw = payload.get("s"), payload.get("k")
+    invalid = InvalidInputError("Invalid cursor.", code="invalid_cursor", attr="cursor")
+    if not isinstance(index, int) or not 0 <= index < len(plan.segments) or not isinstance(raw, list):
+        raise invalid
+    order = plan.segments[index].order
+    if len(raw) != len(order):
+        raise invalid
+    values = []
+    for name, value in zip(order, raw, strict=True):
+        kind = _FIELD_TYPES.get(name.lstrip("-"))
+        try:
+            if kind == "datetime":
+                parsed = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    raise ValueError(value)
+            elif kind == "decimal":
+                parsed = Decimal(value)
+                if not parsed.is_finite():
+                    raise ValueError(value)
+            elif kind == "int":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError(value)
+                parsed = value
+            elif kind == "float":
+                parsed = float(value)
+            elif kind == "str" and isinstance(value, str):
+                parsed = value
+            else:
+                raise ValueError(value)
+        except (TypeError, ValueError, InvalidOperation):
+            raise invalid from None
+        values.append(parsed)
+    return index, values

@@ -1,0 +1,268 @@
+"""Orders: checkout (cart -> order without ever overselling), reads, cancel and admin status moves.
+
+How overselling is prevented: checkout runs in one transaction that ends, for each cart line in
+ascending product id order, with a conditional update
+`UPDATE core_product SET stock = stock - q WHERE id = p AND stock >= q AND <for sale>`.
+On PostgreSQL the UPDATE takes the row lock and re-checks `stock >= q` against the latest
+committed row, so of N concurrent checkouts only those that still find stock succeed; a line
+that matches no row raises and rolls the whole transaction back (no stock moved, no order, cart
+kept). The ascending order is the one lock order every stock writer uses, so checkouts and
+cancellations never deadlock; taking stock last holds a hot product's row lock only from the
+UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constraint (>= 0).
+"""
+
+import hashlib
+import json
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from apps.core.exceptions import (
+    ConflictError,
+    EmptyCartError,
+    IdempotencyKeyMismatchError,
+    InsufficientStockError,
+    InvalidInputError,
+    NotFoundError,
+    ProductUnavailableError,
+)
+from apps.core.infra.pagination import Page, paginate
+from apps.core.infra.response_cache import ListCache
+from apps.core.models.accounts import User
+from apps.core.models.catalog import Product
+from apps.core.models.shopping import CartItem, IdempotencyKey, Order, OrderLine, OrderStatus
+from apps.core.services.shopping.cart import locked_cart
+from apps.core.services.shopping.notifications import NotificationService
+from apps.core.services.shopping.order_status import STOCK_NAMESPACES, OrderStateMachine
+
+MONEY = Decimal("0.01")
+MAX_TOTAL = Decimal("9999999999.99")  # Decimal(12, 2)
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_order_number() -> str:
+    """A human-readable, unguessable order number: `NX-<UTC yyyymmdd>-<8 chars>` (40 bits)."""
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"NX-{timezone.now():%Y%m%d}-{suffix}"
+
+
+def cart_fingerprint(lines: list[tuple[int, int]]) -> str:
+    """sha256 hex of a cart's (product_id, quantity) pairs, independent of their order."""
+    return hashlib.sha256(json.dumps(sorted(lines)).encode()).hexdigest()
+
+
+class OrderService:
+    """Places orders from carts and lets owners (and admins) read and move them.
+
+    Args:
+        list_cache: the catalog cache; checkout changes stock, so "products"/"product" are invalidated.
+        notifier: queues the "order received" e-mail (sent after commit).
+        state_machine: every status change goes through it.
+    """
+
+    def __init__(self, list_cache: ListCache, notifier: NotificationService, state_machine: OrderStateMachine) -> None:
+        self._list_cache = list_cache
+        self._notifier = notifier
+        self._state_machine = state_machine
+
+    # --- checkout ------------------------------------------------------------------------
+    @transaction.atomic
+    def place_order(self, user: User, *, idempotency_key: str | None = None) -> tuple[Order, bool]:
+        """Turn the user's cart into an order; snapshots prices, deducts stock, empties the cart.
+
+        One transaction: the cart row is locked (one checkout per user at a time); the order and
+        its lines are written with the products' current name, SKU and unit price; the cart is
+        emptied; then, last, each line's stock is taken with a conditional update
+        (`stock = stock - q WHERE stock >= q`) in ascending product id order. A line that finds
+        too little stock rolls everything back. The order e-mail and the catalog cache
+        invalidation happen only after commit.
+
+        Args:
+            idempotency_key: the client's `Idempotency-Key`; a retry with the same key returns
+                the order the first request made instead of placing another.
+
+        Returns:
+            (order, created): created is False when idempotency_key matched an earlier order.
+
+        Raises:
+            EmptyCartError: the cart is empty (and no earlier order holds the key).
+            InsufficientStockError: a line asks for more than is in stock; nothing changed.
+            ProductUnavailableError: a line's product was deleted or deactivated; nothing changed.
+            IdempotencyKeyMismatchError: the key was used before for a different cart.
+            InvalidInputError: the order total would not fit Decimal(12, 2).
+        """
+        cart = locked_cart(user)
+        lines = list(CartItem.objects.filter(cart=cart).order_by("product_id").values_list("product_id", "quantity"))
+        fingerprint = cart_fingerprint(lines)
+        claim = None
+        if idempotency_key is not None:
+            earlier = self._replay(user, idempotency_key, fingerprint, cart_empty=not lines)
+            if earlier is not None:
+                return earlier, False
+            claim = self._claim(user, idempotency_key, fingerprint)
+            if claim is None:  # a concurrent request with the same key committed first
+                earlier = self._replay(user, idempotency_key, fingerprint, cart_empty=not lines)
+                if earlier is not None:
+                    return earlier, False
+                raise ConflictError(
+                    "A request with this Idempotency-Key is in progress.", code="idempotency_key_in_use"
+                )
+        if not lines:
+            raise EmptyCartError("The cart is empty.", attr=None)
+
+        # A plain read for the snapshot and a fast refusal; the conditional UPDATEs below decide.
+        products = Product.objects.alive().filter(is_active=True).in_bulk([product_id for product_id, _ in lines])
+        order_lines = []
+        for product_id, quantity in lines:
+            product = products.get(product_id)
+            if product is None or product.stock < quantity:
+                self._raise_unavailable(product_id, quantity)
+            order_lines.append(
+                OrderLine(
+                    product=product,
+                    product_name=product.name,
+                    sku=product.sku,
+                    unit_price=product.price,
+                    quantity=quantity,
+                    line_total=(product.price * quantity).quantize(MONEY),
+                )
+            )
+        total = sum((line.line_total for line in order_lines), Decimal("0.00"))
+        if total > MAX_TOTAL:
+            raise InvalidInputError("The order total is too large for one order.", code="order_too_large")
+
+        order = self._create_order(user, total)
+        for line in order_lines:
+            line.order = order
+        OrderLine.objects.bulk_create(order_lines)
+        CartItem.objects.filter(cart=cart).delete()
+        if claim is not None:
+            claim.order = order
+            claim.save(update_fields=["order"])
+        order = self._base_queryset().get(pk=order.pk)
+        self._notifier.order_placed(order)  # sent after commit
+        self._list_cache.invalidate(*STOCK_NAMESPACES)  # after commit
+
+        # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
+        # keeps hot products locked for the shortest time. Ascending ids: the one lock order of
+        # every stock writer (checkout, cancel), so they never deadlock.
+        now = timezone.now()
+        for product_id, quantity in lines:
+            taken = (
+                Product.objects.alive()
+                .filter(pk=product_id, is_active=True, stock__gte=quantity)
+                .update(stock=F("stock") - quantity, updated_at=now)
+            )
+            if not taken:  # raising rolls back the order, its lines, the emptied cart and the key
+                self._raise_unavailable(product_id, quantity)
+        return order, True
+
+    # --- reads ---------------------------------------------------------------------------
+    def list_page(self, viewer: User, *, status: str | None = None, page: int, page_size: int) -> Page[Order]:
+        """Orders newest first: the viewer's own, or everyone's for an admin (`is_staff`).
+
+        Runs three queries whatever the page size (count, page, lines).
+
+        Raises:
+            NotFoundError: the page is past the last one.
+        """
+        qs = self._visible(viewer)
+        if status is not None:
+            qs = qs.filter(status=status)
+        return paginate(qs.order_by("-created_at", "-id"), page=page, page_size=page_size)
+
+    def get(self, viewer: User, order_id: int) -> Order:
+        """One order the viewer may see (their own; any for an admin).
+
+        Raises:
+            NotFoundError: no such order, or another user's.
+        """
+        order = self._visible(viewer).filter(pk=order_id).first()
+        if order is None:
+            raise NotFoundError(f"Order {order_id} does not exist.")
+        return order
+
+    # --- status --------------------------------------------------------------------------
+    def cancel(self, viewer: User, order_id: int) -> Order:
+        """Cancel a pending or paid order; its stock goes back exactly once, a settled payment is refunded.
+
+        Raises:
+            NotFoundError: no such order, or another user's (admins may cancel any).
+            IllegalTransitionError: the order is shipped, delivered or already cancelled.
+        """
+        owner = None if viewer.is_staff else viewer
+        return self._state_machine.transition(order_id, OrderStatus.CANCELLED, owner=owner)
+
+    def set_status(self, order_id: int, status: str) -> Order:
+        """Move any order to `status` (admins); the state machine decides what is legal.
+
+        Raises:
+            NotFoundError: no such order.
+            IllegalTransitionError: the workflow does not allow the move.
+        """
+        return self._state_machine.transition(order_id, status)
+
+    # --- helpers -------------------------------------------------------------------------
+    @staticmethod
+    def _base_queryset() -> QuerySet[Order]:
+        return Order.objects.select_related("user").prefetch_related("lines")
+
+    def _visible(self, viewer: User) -> QuerySet[Order]:
+        qs = self._base_queryset()
+        return qs if viewer.is_staff else qs.filter(user=viewer)
+
+    def _replay(self, user: User, key: str, fingerprint: str, *, cart_empty: bool) -> Order | None:
+        record = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if record is None:
+            return None
+        # The first request emptied the cart, so an empty cart is the plain retry; a cart
+        # holding anything else means the key is being reused for a different order.
+        if not cart_empty and record.fingerprint != fingerprint:
+            raise IdempotencyKeyMismatchError(
+                "This Idempotency-Key was already used for a different cart.", attr="Idempotency-Key"
+            )
+        if record.order_id is None:
+            raise ConflictError("A request with this Idempotency-Key is in progress.", code="idempotency_key_in_use")
+        return self._base_queryset().get(pk=record.order_id)
+
+    @staticmethod
+    def _claim(user: User, key: str, fingerprint: str) -> IdempotencyKey | None:
+        """Insert the key row; None when another transaction holds the same (user, key)."""
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
+        except IntegrityError:
+            return None
+
+    @staticmethod
+    def _create_order(user: User, total: Decimal) -> Order:
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    return Order.objects.create(
+                        number=new_order_number(), user=user, total=total, currency=settings.SHOP_CURRENCY
+                    )
+            except IntegrityError:  # an order number collision (~1 in 10^12): draw again
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _raise_unavailable(product_id: int, quantity: int) -> None:
+        product = Product.objects.filter(pk=product_id).values("name", "stock", "is_active", "deleted_at").first()
+        if product is None or not product["is_active"] or product["deleted_at"] is not None:
+            raise ProductUnavailableError(
+                f"Product {product_id} is no longer for sale; remove it from the cart.",
+                product_id=product_id,
+                attr="items",
+            )
+        raise InsufficientStockError(
+            f"Only {product['stock']} of {product['name']} in stock; the cart asks for {quantity}.",
+            product_id=product_id,
+            available=product["stock"],
+            attr="items",
+        )

@@ -46,15 +46,17 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache.backends.dummy import DummyCache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from apps.core.infra.pagination import encode_cursor  # noqa: E402
-from apps.core.infra.response_cache import ListCache  # noqa: E402
+from apps.core.infra.versioned_cache import VersionedCache  # noqa: E402
 from apps.core.management.commands.seed_catalog import line_word  # noqa: E402
 from apps.core.models.catalog import Category, Product  # noqa: E402
+from apps.core.services.catalog import CatalogCache, ProductLister  # noqa: E402
 from apps.core.services.catalog.products import ProductFilters, ProductService  # noqa: E402
 
 # issue 4's table: the textbook implementation on the same kind of machine (p50, p95 ms; req/s with 16 clients)
@@ -135,10 +137,12 @@ def discover_scenarios() -> dict:
     rare = line_word(1234)
     public = Product.objects.filter(deleted_at__isnull=True, is_active=True)
     detail_id = public.order_by("id").values_list("id", flat=True)[500]
-    service = ProductService(ListCache(DummyCache("bench", {}), 1))
+    service = uncached_product_service()
     deep = service.list_page(ProductFilters(), page=2000, page_size=20)
     key = deep.items[-1]
-    cursor = encode_cursor({"o": "-created_at", "d": "n", "s": 0, "k": [key.created_at.isoformat(), key.id]})
+    cursor = encode_cursor(
+        {"ordering": "-created_at", "direction": "next", "segment": 0, "key": [key.created_at.isoformat(), key.id]}
+    )
     cat = ProductFilters(category=root.slug, min_price=100, max_price=500, ordering="-price")
     return {
         "list": ("/api/products/", ProductFilters(), 1, None),
@@ -287,9 +291,15 @@ def _plans(statements: list[str]) -> tuple[str, bool]:
     return "\n\n".join(text), seq
 
 
+def uncached_product_service() -> ProductService:
+    """A ProductService whose cache stores nothing (every read builds, counts included)."""
+    cache = VersionedCache(DummyCache("bench", {}), 1)
+    return ProductService(ProductLister(cache, settings.PRODUCT_COUNT_EXACT_LIMIT), CatalogCache(cache))
+
+
 def sql_floor(filters, page, cursor) -> tuple[dict, str, bool]:
     """The statements of one uncached list request, replayed alone: p50/p95 ms, plans, any seq scan."""
-    service = ProductService(ListCache(DummyCache("bench", {}), 1))
+    service = uncached_product_service()
     with CaptureQueriesContext(connection) as captured:
         service.list_page(filters, page=page, page_size=20, cursor=cursor)
     statements = [q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
@@ -300,7 +310,7 @@ def sql_floor(filters, page, cursor) -> tuple[dict, str, bool]:
 
 def detail_floor(path: str) -> tuple[dict, str, bool]:
     product_id = int(path.rstrip("/").rsplit("/", 1)[1])
-    service = ProductService(ListCache(DummyCache("bench", {}), 1))
+    service = uncached_product_service()
     with CaptureQueriesContext(connection) as captured:
         service.get(product_id)
     statements = [q["sql"] for q in captured.captured_queries]

@@ -113,3 +113,13 @@ def review_service(container):
 @pytest.fixture
 def wishlist_service(container):
     return container.wishlist_service()
+
+
+@pytest.fixture
+def admin_site_client(db):
+    """A Django test client logged in to /admin/ as a superuser."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(AdminFactory(is_superuser=True))
+    return client

@@ -1,5 +1,8 @@
 """The dependency-injection container: builds every service with its collaborators.
 
+Built once in `CoreConfig.ready()`, which wires it into the controllers and the admin: they get
+services through `Provide[Container.x]` markers, never from the app registry. Settings reach
+services only through this container (`_setting`), read when a provider builds, not at import.
 Tests take it from `apps.get_app_config("core").container` and override a provider.
 """
 
@@ -7,9 +10,17 @@ from dependency_injector import containers, providers
 from django.conf import settings
 from django.core.cache import cache as django_cache
 
-from apps.core.infra.response_cache import ListCache
+from apps.core.controllers.http_cache import ResponseCache
+from apps.core.infra.versioned_cache import VersionedCache
 from apps.core.services.accounts import UserService
-from apps.core.services.catalog import CatalogImportService, CategoryService, ProductService, ReviewService
+from apps.core.services.catalog import (
+    CatalogCache,
+    CatalogImportService,
+    CategoryService,
+    ProductLister,
+    ProductService,
+    ReviewService,
+)
 from apps.core.services.payments import PaymentService, gateway_from_settings
 from apps.core.services.shopping import (
     CartService,
@@ -20,34 +31,52 @@ from apps.core.services.shopping import (
 )
 
 
+def _setting(name: str) -> providers.Callable:
+    """A provider of `settings.<name>`, read each time it is provided (tests may override settings).
+
+    A closure, not `Callable(getattr, settings, name)`: a container deep-copies its providers'
+    arguments when it is instantiated, which would freeze a copy of the settings.
+    """
+    return providers.Callable(lambda: getattr(settings, name))
+
+
 class Container(containers.DeclarativeContainer):
     """Singletons for stateless helpers and clients; a fresh Factory service per request."""
 
-    wiring_config = containers.WiringConfiguration(packages=["apps.core.controllers"])
+    wiring_config = containers.WiringConfiguration(packages=["apps.core.controllers", "apps.core.admin"])
 
+    # --- infrastructure ---
     cache = providers.Object(django_cache)
-    list_cache = providers.Singleton(ListCache, cache=cache, timeout_s=settings.LIST_CACHE_TIMEOUT_S)
+    versioned_cache = providers.Singleton(VersionedCache, cache=cache, timeout_s=_setting("LIST_CACHE_TIMEOUT_S"))
+    response_cache = providers.Singleton(ResponseCache, cache=versioned_cache)
 
+    # --- catalog ---
+    catalog_cache = providers.Singleton(CatalogCache, cache=versioned_cache)
+    product_lister = providers.Factory(
+        ProductLister, cache=versioned_cache, count_exact_limit=_setting("PRODUCT_COUNT_EXACT_LIMIT")
+    )
+    product_service = providers.Factory(ProductService, lister=product_lister, catalog_cache=catalog_cache)
+    category_service = providers.Factory(CategoryService, catalog_cache=catalog_cache)
+    catalog_import_service = providers.Factory(CatalogImportService, catalog_cache=catalog_cache)
+    review_service = providers.Factory(ReviewService, catalog_cache=catalog_cache)
+
+    # --- accounts ---
     user_service = providers.Factory(UserService)
-    category_service = providers.Factory(CategoryService, list_cache=list_cache)
-    product_service = providers.Factory(ProductService, list_cache=list_cache)
-    catalog_import_service = providers.Factory(CatalogImportService, list_cache=list_cache)
 
-    # --- shopping ---
+    # --- shopping and payments ---
     payment_gateway = providers.Factory(gateway_from_settings)  # PAYMENT_PROVIDER, read per call
     notification_service = providers.Factory(NotificationService)
     order_state_machine = providers.Factory(
-        OrderStateMachine, list_cache=list_cache, notifier=notification_service, gateway=payment_gateway
+        OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway
     )
     cart_service = providers.Factory(CartService)
     order_service = providers.Factory(
-        OrderService, list_cache=list_cache, notifier=notification_service, state_machine=order_state_machine
+        OrderService, catalog_cache=catalog_cache, notifier=notification_service, state_machine=order_state_machine
     )
     payment_service = providers.Factory(
         PaymentService,
         gateway=payment_gateway,
         state_machine=order_state_machine,
-        webhook_secret=providers.Callable(lambda: settings.PAYMENT_WEBHOOK_SECRET),
+        webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
     )
-    review_service = providers.Factory(ReviewService, list_cache=list_cache)
     wishlist_service = providers.Factory(WishlistService)

@@ -45,7 +45,7 @@ MIDDLEWARE = [
     "apps.core.middleware.HealthProbeMiddleware",  # probes answer whatever the Host header
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "apps.core.controllers.cached_reads.CachedProductReadMiddleware",  # cached public product reads end here
+    "apps.core.controllers.http_cache.CachedProductReadMiddleware",  # cached public product reads end here
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

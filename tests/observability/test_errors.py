@@ -31,10 +31,11 @@ def _assert_envelope(response, status: int, code: str | None = None) -> dict:
 @pytest.fixture
 def failing_product_service(container):
     class Broken(ProductService):
-        def cached_list(self, *args, **kwargs):
+        def list_page(self, *args, **kwargs):
             raise RuntimeError("secret internal detail")
 
-    with container.product_service.override(providers.Factory(Broken, list_cache=container.list_cache)):
+    broken = providers.Factory(Broken, lister=container.product_lister, catalog_cache=container.catalog_cache)
+    with container.product_service.override(broken):
         yield
 
 

@@ -1,14 +1,12 @@
-"""Response helpers: the paginated envelope, cached bodies with ETag / 304."""
+"""Response helpers: JSON rendering and the paginated envelope (cached bodies: apps.core.controllers.http_cache)."""
 
 from collections.abc import Callable
 
-from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from apps.core.infra.pagination import Page
-from apps.core.infra.response_cache import CachedBody
 
 _renderer = JSONRenderer()
 
@@ -40,18 +38,6 @@ def page_payload(request: Request, page: Page, serialize: Callable[[list], list]
     """The list envelope `{count, next, previous, results}` (+ any `page.extra` keys)."""
     nxt, prev = page_links(request, page)
     return {"count": page.count, "next": nxt, "previous": prev, "results": serialize(list(page.items)), **page.extra}
-
-
-def cached_response(request: Request, entry: CachedBody) -> HttpResponse:
-    """Serve a cached body with its ETag; 304 with no body when If-None-Match matches."""
-    if_none_match = request.headers.get("If-None-Match", "")
-    if entry.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*":
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(entry.body, content_type="application/json")
-    response["ETag"] = entry.etag
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 def base_url(request: Request) -> str:

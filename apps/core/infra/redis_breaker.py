@@ -7,7 +7,7 @@ for `REDIS_CIRCUIT_OPEN_S` seconds and every call fails at once, without touchin
 then one call probes Redis again (half-open) and closes the circuit when it succeeds.
 
 A process that saw Redis fail may have lost writes to it, most importantly a list cache
-generation bump (`ListCache.invalidate`). So when its circuit closes again it replaces
+generation bump (`VersionedCache.invalidate`). So when its circuit closes again it replaces
 `CACHE_EPOCH_KEY`, which is part of every list cache key: every page cached before the outage
 becomes unreachable in every process. The state is per process (per gunicorn worker), and a
 process does not wait for its next request to notice the end of an outage: a daemon thread
@@ -38,7 +38,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 CACHE_EPOCH_KEY = "list:epoch"
-"""Cache key of the epoch every ListCache key embeds; replaced after an outage of the cache."""
+"""Cache key of the epoch every VersionedCache key embeds; replaced after an outage of the cache."""
 
 _OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, socket.timeout, ConnectionError, TimeoutError)
 _REDIS_ERRORS = (*_OUTAGE_ERRORS, ResponseError)  # what DefaultClient turns into ConnectionInterrupted
@@ -164,7 +164,7 @@ def _guard(method, *, repeat_on_recovery: bool):
             raise
         if self.breaker.record_success() and repeat_on_recovery:
             # The answer was read before the recovery epoch bump: a read that fetched the epoch
-            # together with entries (ListCache's single MGET) must not see the old epoch. Ask again.
+            # together with entries (VersionedCache's single MGET) must not see the old epoch. Ask again.
             result = method(self, *args, **kwargs)
         return result
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CategoryFactory, ProductFactory
-from tests.services.infra.test_list_cache import dead_cache, dead_list_cache  # noqa: F401 - fixtures
+from tests.services.infra.test_versioned_cache import dead_cache, dead_list_cache  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

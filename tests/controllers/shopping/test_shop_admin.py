@@ -3,10 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from apps.core.models.shopping import OrderStatus
-from tests.factories import AdminFactory, ProductFactory
+from tests.factories import ProductFactory
 from tests.factories_shop import (
     CartItemFactory,
     OrderFactory,
@@ -17,14 +16,6 @@ from tests.factories_shop import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_site_client():
-    admin = AdminFactory(is_superuser=True)
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def test_shop_admin_pages_render(admin_site_client):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from apps.core.exceptions import CategoryInUseError, InvalidInputError, NotFoundError
 from apps.core.models.catalog import Category
 from apps.core.services.catalog.categories import CategoryInput, descendant_ids
+from tests.cached_reads import cached_categories
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,13 +147,13 @@ def test_descendant_ids_covers_the_live_subtree():
 
 def test_writes_invalidate_the_cached_list(category_service, django_capture_on_commit_callbacks):
     category = CategoryFactory(name="Before")
-    assert category_service.cached_list(parent=None, page=1, page_size=20, render=render_names).body == b"Before"
+    assert cached_categories(category_service, render=render_names).body == b"Before"
     with django_capture_on_commit_callbacks(execute=True):
         category_service.update(category.pk, CategoryInput(name="After"))
-    assert category_service.cached_list(parent=None, page=1, page_size=20, render=render_names).body == b"After"
+    assert cached_categories(category_service, render=render_names).body == b"After"
     with django_capture_on_commit_callbacks(execute=True):
         category_service.create(CategoryInput(name="Also"))
-    assert category_service.cached_list(parent=None, page=1, page_size=20, render=render_names).body == b"After,Also"
+    assert cached_categories(category_service, render=render_names).body == b"After,Also"
     with django_capture_on_commit_callbacks(execute=True):
         category_service.soft_delete(category.pk)
-    assert category_service.cached_list(parent=None, page=1, page_size=20, render=render_names).body == b"Also"
+    assert cached_categories(category_service, render=render_names).body == b"Also"

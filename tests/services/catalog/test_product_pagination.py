@@ -123,10 +123,10 @@ def test_cursor_rejects_tampered_values_and_other_orderings(product_service):
     token = product_service.list_page(ProductFilters(), page_size=2, cursor="").next_cursor
     with pytest.raises(InvalidInputError):
         product_service.list_page(ProductFilters(ordering="price"), page_size=2, cursor=token)
-    bad = encode_cursor({"o": "-created_at", "d": "n", "s": 0, "k": ["yesterday", 1]})
+    bad = encode_cursor({"ordering": "-created_at", "direction": "next", "segment": 0, "key": ["yesterday", 1]})
     with pytest.raises(InvalidInputError):
         product_service.list_page(ProductFilters(), page_size=2, cursor=bad)
-    bad = encode_cursor({"o": "-created_at", "d": "n", "s": 3, "k": []})
+    bad = encode_cursor({"ordering": "-created_at", "direction": "next", "segment": 3, "key": []})
     with pytest.raises(InvalidInputError):
         product_service.list_page(ProductFilters(), page_size=2, cursor=bad)
 
@@ -144,7 +144,7 @@ def test_page_numbers_match_the_plain_query_at_any_depth(product_service):
 
 
 def list_count(service, **filters) -> int:
-    return service.list_page(ProductFilters(**filters), page=1, page_size=5, cache_count=True).count
+    return service.list_page(ProductFilters(**filters), page=1, page_size=5).count
 
 
 def test_cached_count_follows_every_write(product_service, django_capture_on_commit_callbacks):
@@ -173,8 +173,9 @@ def test_cached_count_follows_every_write(product_service, django_capture_on_com
     assert list_count(product_service) == 3
 
 
-def test_count_above_the_exact_limit_is_flagged_as_an_estimate(product_service, settings, on_postgres):
+def test_count_above_the_exact_limit_is_flagged_as_an_estimate(container, settings, on_postgres):
     settings.PRODUCT_COUNT_EXACT_LIMIT = 5
+    product_service = container.product_service()  # the container reads the limit when it builds
     catalog(12)
     page = product_service.list_page(ProductFilters(), page=1, page_size=5)
     if on_postgres:
@@ -190,21 +191,23 @@ def test_count_above_the_exact_limit_is_flagged_as_an_estimate(product_service, 
         product_service.list_page(ProductFilters(), page=4, page_size=5)
 
 
-def test_count_at_or_below_the_limit_is_exact(product_service, settings):
+def test_count_at_or_below_the_limit_is_exact(container, settings):
     settings.PRODUCT_COUNT_EXACT_LIMIT = 12
+    product_service = container.product_service()  # the container reads the limit when it builds
     catalog(12)
     page = product_service.list_page(ProductFilters(), page=1, page_size=5)
     assert (page.count, page.extra) == (12, {})
 
 
 @pytest.mark.postgres
-def test_a_search_count_estimate_is_not_inflated_by_the_prefix_alternative(product_service, settings):
+def test_a_search_count_estimate_is_not_inflated_by_the_prefix_alternative(container, settings):
     """ "semi" is searched as the stem 'semi' OR the prefix 'semi':*, which match the same rows.
 
     The planner takes OR branches as independent: with half the rows matching, it estimates the
     OR at about three quarters. The estimate is the larger branch's instead.
     """
     settings.PRODUCT_COUNT_EXACT_LIMIT = 10
+    product_service = container.product_service()  # the container reads the limit when it builds
     ProductFactory.create_batch(150, name=factory.Sequence(lambda n: f"Semi gloss paint {n}"))
     ProductFactory.create_batch(150, name=factory.Sequence(lambda n: f"Matte wall paint {n}"))
     with connection.cursor() as cursor:

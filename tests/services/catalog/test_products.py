@@ -12,6 +12,7 @@ from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models.catalog import Product
 from apps.core.serializers.catalog.products import ProductOutputSerializer
 from apps.core.services.catalog.products import ProductFilters, ProductInput
+from tests.cached_reads import cached_detail, cached_list
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +201,7 @@ def test_restore_unknown_or_with_a_deleted_category(product_service):
 
 # --- cache ----------------------------------------------------------------------------------
 def cached(service, **filters) -> bytes:
-    return service.cached_list(ProductFilters(**filters), page=1, page_size=20, render=render_skus).body
+    return cached_list(service, ProductFilters(**filters), page=1, page_size=20, render=render_skus).body
 
 
 def test_soft_delete_hides_from_cached_list(product_service, django_capture_on_commit_callbacks):
@@ -217,11 +218,11 @@ def test_every_write_refreshes_the_cached_list_and_detail(product_service, djang
     with django_capture_on_commit_callbacks(execute=True):
         product = product_service.create(new_input(category, sku="NEW"))
     assert cached(product_service) == b"NEW"
-    assert product_service.cached_detail(product.pk, render=lambda p: str(p.price).encode()).body == b"19.99"
+    assert cached_detail(product_service, product.pk, render=lambda p: str(p.price).encode()).body == b"19.99"
     with django_capture_on_commit_callbacks(execute=True):
         product_service.update(product.pk, ProductInput(price=Decimal("5.00")))
     assert cached(product_service, max_price=Decimal("10")) == b"NEW"
-    assert product_service.cached_detail(product.pk, render=lambda p: str(p.price).encode()).body == b"5.00"
+    assert cached_detail(product_service, product.pk, render=lambda p: str(p.price).encode()).body == b"5.00"
     with django_capture_on_commit_callbacks(execute=True):
         product_service.soft_delete(product.pk)
     assert cached(product_service) == b""

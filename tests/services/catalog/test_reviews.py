@@ -8,6 +8,7 @@ from apps.core.exceptions import AlreadyReviewedError, NotABuyerError, NotFoundE
 from apps.core.models.catalog import Product
 from apps.core.models.shopping import OrderStatus
 from apps.core.services.catalog.products import ProductFilters
+from tests.cached_reads import cached_list
 from tests.factories import ProductFactory, UserFactory
 from tests.factories_shop import bought
 
@@ -48,7 +49,7 @@ def test_rating_and_count_kept_current(review_service, product_service, django_c
         return f"{p.rating}|{p.review_count}".encode()
 
     def cached() -> str:
-        return product_service.cached_list(ProductFilters(), page=1, page_size=20, render=render).body.decode()
+        return cached_list(product_service, ProductFilters(), page=1, page_size=20, render=render).body.decode()
 
     assert cached() == "None|0"
     for rating in (5, 4, 4):

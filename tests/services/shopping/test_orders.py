@@ -18,6 +18,7 @@ from apps.core.models.payments import PaymentStatus
 from apps.core.models.shopping import CartItem, IdempotencyKey, Order, OrderStatus
 from apps.core.services.catalog.products import ProductFilters
 from apps.core.services.shopping.order_status import TRANSITIONS, can_transition
+from tests.cached_reads import cached_list
 from tests.factories import AdminFactory, ProductFactory, UserFactory
 from tests.factories_shop import CartItemFactory, OrderFactory, OrderLineFactory, PaymentFactory
 
@@ -274,7 +275,7 @@ def test_checkout_and_cancel_invalidate_cached_stock(
     product = ProductFactory(stock=2)
 
     def cached_stock() -> int:
-        body = product_service.cached_list(ProductFilters(), page=1, page_size=20, render=render).body
+        body = cached_list(product_service, ProductFilters(), page=1, page_size=20, render=render).body
         return int(body.decode())
 
     def render(page) -> bytes:

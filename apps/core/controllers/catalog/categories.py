@@ -8,8 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
+from apps.core.controllers.http_cache import ResponseCache
 from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
-from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
+from apps.core.controllers.responses import page_payload, render_json
 from apps.core.serializers.catalog import CategoryInputSerializer, CategoryListQuerySerializer, CategoryOutputSerializer
 from apps.core.serializers.common import ErrorResponseSerializer, page_of
 from apps.core.services.catalog import CategoryInput, CategoryService
@@ -31,22 +32,21 @@ class CategoryCollectionController(APIView):
         responses={200: page_of(CategoryOutputSerializer), 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
     )
     @inject
-    def get(self, request: Request, service: CategoryService = Provide[Container.category_service]):
+    def get(
+        self,
+        request: Request,
+        service: CategoryService = Provide[Container.category_service],
+        response_cache: ResponseCache = Provide[Container.response_cache],
+    ):
         query = CategoryListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = {"parent": query.validated_data.get("parent"), **query.validated_data}
 
-        def render(page) -> bytes:
+        def render() -> bytes:
+            page = service.list_page(**params)
             return render_json(page_payload(request, page, lambda rows: CategoryOutputSerializer(rows, many=True).data))
 
-        entry = service.cached_list(
-            parent=params.get("parent"),
-            page=params["page"],
-            page_size=params["page_size"],
-            render=render,
-            variant=base_url(request),
-        )
-        return cached_response(request, entry)
+        return response_cache.respond(request, service.list_key(**params), render, links=True)
 
     @extend_schema(
         tags=["categories"],

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
-from apps.core.controllers.cached_reads import DETAIL_PROBE_ATTR
-from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly, is_admin
-from apps.core.controllers.responses import base_url, cached_response, page_payload, render_json
+from apps.core.controllers.http_cache import ResponseCache
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
+from apps.core.controllers.responses import page_payload, render_json
 from apps.core.serializers.catalog import (
     ProductInputSerializer,
     ProductListQuerySerializer,
@@ -38,27 +38,25 @@ class ProductCollectionController(APIView):
         responses={200: ProductPageSerializer, 400: ErrorResponseSerializer, 404: ErrorResponseSerializer},
     )
     @inject
-    def get(self, request: Request, service: ProductService = Provide[Container.product_service]):
+    def get(
+        self,
+        request: Request,
+        service: ProductService = Provide[Container.product_service],
+        response_cache: ResponseCache = Provide[Container.response_cache],
+    ):
         query = ProductListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
-        page, page_size, cursor = params.pop("page"), params.pop("page_size"), params.pop("cursor", None)
+        page = {"page": params.pop("page"), "page_size": params.pop("page_size"), "cursor": params.pop("cursor", None)}
+        filters = ProductFilters(**params)
 
-        def render(result) -> bytes:
+        def render() -> bytes:
+            result = service.list_page(filters, **page)
             return render_json(
                 page_payload(request, result, lambda rows: ProductOutputSerializer(rows, many=True).data)
             )
 
-        entry = service.cached_list(
-            ProductFilters(**params),
-            page=page,
-            page_size=page_size,
-            cursor=cursor,
-            render=render,
-            variant=base_url(request),
-            alias={"url": request.build_absolute_uri()},
-        )
-        return cached_response(request, entry)
+        return response_cache.respond(request, service.list_key(filters, **page), render, links=True, url_alias=True)
 
     @extend_schema(
         tags=["products"],
@@ -86,15 +84,20 @@ class ProductItemController(APIView):
         responses={200: ProductOutputSerializer, 404: ErrorResponseSerializer},
     )
     @inject
-    def get(self, request: Request, product_id: int, service: ProductService = Provide[Container.product_service]):
-        if is_admin(request):  # admins also see inactive products; their reads bypass the public cache
+    def get(
+        self,
+        request: Request,
+        product_id: int,
+        service: ProductService = Provide[Container.product_service],
+        response_cache: ResponseCache = Provide[Container.response_cache],
+    ):
+        if service.sees_unpublished(request.user):  # staff: inactive products too, never the public cache
             return Response(ProductOutputSerializer(service.get(product_id, include_inactive=True)).data)
-        entry = service.cached_detail(
-            product_id,
-            render=lambda p: render_json(ProductOutputSerializer(p).data),
-            probe=getattr(request, DETAIL_PROBE_ATTR, None),  # CachedProductReadMiddleware's miss
-        )
-        return cached_response(request, entry)
+
+        def render() -> bytes:
+            return render_json(ProductOutputSerializer(service.get(product_id)).data)
+
+        return response_cache.respond(request, service.detail_key(product_id), render)
 
     @extend_schema(
         tags=["products"],

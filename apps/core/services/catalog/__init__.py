@@ -1,11 +1,16 @@
 """The catalog domain's services: what other domains may use."""
 
+from apps.core.services.catalog.cache import CatalogCache, CatalogNamespace
 from apps.core.services.catalog.catalog_import import CatalogImportService
 from apps.core.services.catalog.categories import CategoryInput, CategoryService
-from apps.core.services.catalog.products import ORDERINGS, ProductFilters, ProductInput, ProductService
+from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
+from apps.core.services.catalog.products import ORDERINGS, ProductInput, ProductService
 from apps.core.services.catalog.reviews import ReviewService
 
 __all__ = [
+    "CatalogCache",
+    "CatalogNamespace",
+    "ProductLister",
     "CatalogImportService",
     "CategoryInput",
     "CategoryService",

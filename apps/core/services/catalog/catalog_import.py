@@ -30,9 +30,8 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from apps.core.exceptions import InvalidInputError
-from apps.core.infra.response_cache import ListCache
 from apps.core.models.catalog import Category, Product
-from apps.core.services.catalog.categories import CATEGORY_NAMESPACES
+from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.slugs import unique_slug
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
@@ -211,12 +210,11 @@ class CatalogImportService:
     """Creates or updates products (keyed by SKU) and their categories from DummyJSON records.
 
     Args:
-        list_cache: versioned response cache; the product and category namespaces are
-            invalidated once the import commits.
+        catalog_cache: category and product reads are invalidated once the import commits.
     """
 
-    def __init__(self, list_cache: ListCache) -> None:
-        self._list_cache = list_cache
+    def __init__(self, catalog_cache: CatalogCache) -> None:
+        self._catalog_cache = catalog_cache
 
     def load_file(self, path: Path) -> ImportReport:
         """Import every valid record of a DummyJSON products file.
@@ -263,7 +261,7 @@ class CatalogImportService:
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.issues.sort(key=lambda issue: issue.index)
         if report.created or report.updated or report.categories_created:  # something was written
-            self._list_cache.invalidate(*CATEGORY_NAMESPACES)
+            self._catalog_cache.categories_changed()
         return report
 
     @staticmethod

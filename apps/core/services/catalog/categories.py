@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from apps.core.exceptions import CategoryInUseError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
-from apps.core.infra.response_cache import CachedBody, ListCache
+from apps.core.infra.versioned_cache import CacheKey
 from apps.core.models.catalog import Category, Product
+from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.slugs import unique_slug
 
 _UNSET = object()
 
 # Namespaces whose cached bodies embed category data.
-CATEGORY_NAMESPACES = ("categories", "products", "product")
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,11 @@ class CategoryService:
     """Lists, reads and writes categories; invalidates the caches that embed them.
 
     Args:
-        list_cache: versioned response cache.
+        catalog_cache: keys and invalidation of the catalog's cached reads.
     """
 
-    def __init__(self, list_cache: ListCache) -> None:
-        self._list_cache = list_cache
+    def __init__(self, catalog_cache: CatalogCache) -> None:
+        self._catalog_cache = catalog_cache
 
     def list_page(self, *, parent: str | None, page: int, page_size: int) -> Page[Category]:
         """One page of live categories ordered by name; `parent` is an id or a slug (direct children).
@@ -90,17 +90,10 @@ class CategoryService:
             qs = qs.filter(parent_id=parent_id) if parent_id else qs.none()
         return paginate(qs, page=page, page_size=page_size)
 
-    def cached_list(self, *, parent: str | None, page: int, page_size: int, render, variant: str = "") -> CachedBody:
-        """Like `list_page`, but returns the rendered body from the cache when it is there.
-
-        Args:
-            render: turns a `Page[Category]` into the response body (bytes).
-            variant: anything else the body depends on (e.g. the request's base URL).
-        """
-        params = {"parent": parent, "page": page, "page_size": page_size, "variant": variant}
-        return self._list_cache.get_or_build(
-            "categories", params, lambda: render(self.list_page(parent=parent, page=page, page_size=page_size))
-        )
+    @staticmethod
+    def list_key(*, parent: str | None, page: int, page_size: int) -> CacheKey:
+        """The cache key of `list_page(parent=..., page=..., page_size=...)`."""
+        return CatalogCache.category_list_key(parent=parent, page=page, page_size=page_size)
 
     def get(self, category_id: int) -> Category:
         """Return a live category.
@@ -160,7 +153,7 @@ class CategoryService:
             raise CategoryInUseError("The category still has live sub-categories.")
         category.deleted_at = timezone.now()
         category.save(update_fields=["deleted_at", "updated_at"])
-        self._list_cache.invalidate(*CATEGORY_NAMESPACES)
+        self._catalog_cache.categories_changed()
 
     def _apply(self, category: Category, data: CategoryInput, *, creating: bool) -> None:
         if data.parent is not _UNSET:
@@ -176,7 +169,7 @@ class CategoryService:
                 category.save()
         except IntegrityError:
             raise InvalidInputError("A category with this slug already exists.", code="unique", attr="slug") from None
-        self._list_cache.invalidate(*CATEGORY_NAMESPACES)
+        self._catalog_cache.categories_changed()
 
     def _valid_parent(self, category: Category, parent_id: int | None) -> Category | None:
         if parent_id is None:

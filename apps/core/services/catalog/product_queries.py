@@ -197,16 +197,17 @@ def set_trigram_threshold() -> None:
         )
 
 
-def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = ()) -> tuple[int, bool]:
+def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = (), *, limit: int) -> tuple[int, bool]:
     """(count, is_estimate) of `matches`, never a scan of every match.
 
     PostgreSQL: the planner's row estimate E comes first (EXPLAIN, no execution). When E is
-    above twice PRODUCT_COUNT_EXACT_LIMIT, E is the answer (an estimate). Otherwise the rows are
+    above twice `limit`, E is the answer (an estimate). Otherwise the rows are
     counted, stopping after limit + 1: at most `limit` is exact, more returns max(E, limit + 1),
     an estimate. Other databases (SQLite, small catalogs) always count exactly.
 
     Args:
         matches: the rows to count.
+        limit: up to how many matches the count is exact (PRODUCT_COUNT_EXACT_LIMIT).
         parts: querysets whose union is `matches` and which mostly overlap (a search word as a
             stem and as a prefix); E is then the largest of their estimates, which the union
             cannot be below, instead of the planner's estimate of the OR, which adds them up.
@@ -214,7 +215,6 @@ def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = ()) -> tuple[in
     ids = matches.order_by().values("id")
     if not uses_postgres():
         return ids.count(), False
-    limit = settings.PRODUCT_COUNT_EXACT_LIMIT
     estimates = [_row_estimate(qs.order_by().values("id")) for qs in parts or (matches,)]
     if None in estimates:  # e.g. category__in=[]: nothing can match and Django sends no query
         return 0, False
@@ -343,7 +343,7 @@ def parse_position(plan: ListPlan, payload: dict) -> tuple[int, list]:
     Raises:
         InvalidInputError: the payload does not fit the plan (code "invalid_cursor", attr "cursor").
     """
-    index, raw = payload.get("s"), payload.get("k")
+    index, raw = payload.get("segment"), payload.get("key")
     invalid = InvalidInputError("Invalid cursor.", code="invalid_cursor", attr="cursor")
     if not isinstance(index, int) or not 0 <= index < len(plan.segments) or not isinstance(raw, list):
         raise invalid

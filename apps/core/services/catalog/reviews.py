@@ -7,25 +7,24 @@ from django.db.models import Avg, Count
 
 from apps.core.exceptions import AlreadyReviewedError, NotABuyerError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
-from apps.core.infra.response_cache import ListCache
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product, Review
 from apps.core.models.shopping import OrderLine, OrderStatus
+from apps.core.services.catalog.cache import CatalogCache
 
 # Orders whose lines entitle their owner to review a product.
 BUYER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
-RATING_NAMESPACES = ("products", "product")
 
 
 class ReviewService:
     """Lists, creates and deletes product reviews; keeps `Product.rating` and `review_count` current.
 
     Args:
-        list_cache: the catalog cache, invalidated when a product's rating changes.
+        catalog_cache: invalidated when a product's rating changes.
     """
 
-    def __init__(self, list_cache: ListCache) -> None:
-        self._list_cache = list_cache
+    def __init__(self, catalog_cache: CatalogCache) -> None:
+        self._catalog_cache = catalog_cache
 
     def list_page(self, product_id: int, *, page: int, page_size: int) -> Page[Review]:
         """Reviews of a public product, newest first, authors joined (three queries).
@@ -90,7 +89,7 @@ class ReviewService:
         average = stats["avg"]
         rating = None if average is None else Decimal(str(average)).quantize(Decimal("0.01"), ROUND_HALF_UP)
         Product.objects.filter(pk=product_id).update(rating=rating, review_count=stats["count"])
-        self._list_cache.invalidate(*RATING_NAMESPACES)
+        self._catalog_cache.products_changed()  # rating and review_count
 
     @staticmethod
     def _public_product(product_id: int, *, lock: bool = False) -> Product:

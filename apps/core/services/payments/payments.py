@@ -6,11 +6,14 @@ recorded in the same transaction that applies it (unique `WebhookEvent.event_id`
 redelivered event, even a concurrent one, is applied once.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import json
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -20,7 +23,9 @@ from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.shopping import Order, OrderStatus
 from apps.core.services.payments.gateways import ChargeRequest, PaymentGateway
-from apps.core.services.shopping import OrderStateMachine
+
+if TYPE_CHECKING:  # shopping depends on payments (the gateway); this is the type of an injected collaborator
+    from apps.core.services.shopping import OrderStateMachine
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.exceptions import IllegalTransitionError, NotFoundError
-from apps.core.infra.response_cache import ListCache
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
 from apps.core.models.payments import Payment, PaymentStatus
 from apps.core.models.shopping import Order, OrderStatus
+from apps.core.services.catalog import CatalogCache
 from apps.core.services.payments import PaymentGateway
 from apps.core.services.shopping.notifications import NotificationService
 
@@ -41,7 +41,6 @@ TIMESTAMP_FIELD = {
     OrderStatus.CANCELLED: "cancelled_at",
 }
 # Namespaces of the catalog cache whose bodies show stock (`stock`, `in_stock`).
-STOCK_NAMESPACES = ("products", "product")
 
 
 def can_transition(current: str, requested: str) -> bool:
@@ -53,13 +52,13 @@ class OrderStateMachine:
     """Moves orders between statuses with their side effects (stock, refunds, cache, e-mail).
 
     Args:
-        list_cache: the catalog cache, invalidated when stock is put back.
+        catalog_cache: invalidated when stock is put back.
         notifier: queues the customer's e-mail for the new status (sent after commit).
         gateway: refunds the settled payment of a paid order that is cancelled.
     """
 
-    def __init__(self, list_cache: ListCache, notifier: NotificationService, gateway: PaymentGateway) -> None:
-        self._list_cache = list_cache
+    def __init__(self, catalog_cache: CatalogCache, notifier: NotificationService, gateway: PaymentGateway) -> None:
+        self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._gateway = gateway
 
@@ -112,7 +111,7 @@ class OrderStateMachine:
         # Product ids ascending: the same lock order as checkout, so the two never deadlock.
         for product_id, quantity in order.lines.order_by("product_id").values_list("product_id", "quantity"):
             Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity, updated_at=timezone.now())
-        self._list_cache.invalidate(*STOCK_NAMESPACES)
+        self._catalog_cache.products_changed()  # stock
 
     def _refund(self, order: Order) -> None:
         for payment in Payment.objects.select_for_update().filter(order=order, status=PaymentStatus.SUCCEEDED):

@@ -31,13 +31,13 @@ from apps.core.exceptions import (
     ProductUnavailableError,
 )
 from apps.core.infra.pagination import Page, paginate
-from apps.core.infra.response_cache import ListCache
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
 from apps.core.models.shopping import CartItem, IdempotencyKey, Order, OrderLine, OrderStatus
+from apps.core.services.catalog import CatalogCache
 from apps.core.services.shopping.cart import locked_cart
 from apps.core.services.shopping.notifications import NotificationService
-from apps.core.services.shopping.order_status import STOCK_NAMESPACES, OrderStateMachine
+from apps.core.services.shopping.order_status import OrderStateMachine
 
 MONEY = Decimal("0.01")
 MAX_TOTAL = Decimal("9999999999.99")  # Decimal(12, 2)
@@ -59,13 +59,15 @@ class OrderService:
     """Places orders from carts and lets owners (and admins) read and move them.
 
     Args:
-        list_cache: the catalog cache; checkout changes stock, so "products"/"product" are invalidated.
+        catalog_cache: checkout changes stock, so product lists and details are invalidated.
         notifier: queues the "order received" e-mail (sent after commit).
         state_machine: every status change goes through it.
     """
 
-    def __init__(self, list_cache: ListCache, notifier: NotificationService, state_machine: OrderStateMachine) -> None:
-        self._list_cache = list_cache
+    def __init__(
+        self, catalog_cache: CatalogCache, notifier: NotificationService, state_machine: OrderStateMachine
+    ) -> None:
+        self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._state_machine = state_machine
 
@@ -145,7 +147,7 @@ class OrderService:
             claim.save(update_fields=["order"])
         order = self._base_queryset().get(pk=order.pk)
         self._notifier.order_placed(order)  # sent after commit
-        self._list_cache.invalidate(*STOCK_NAMESPACES)  # after commit
+        self._catalog_cache.products_changed()  # after commit
 
         # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
         # keeps hot products locked for the shortest time. Ascending ids: the one lock order of

@@ -1,4 +1,4 @@
-"""The versioned response cache: hits, invalidation on commit, key normalization, Redis down.
+"""The versioned cache: hits, invalidation on commit, key normalization, Redis down; cached reads of services.
 
 "Redis down" uses a real django-redis client pointed at a closed port (127.0.0.1:1), not a mock:
 every call really fails, and IGNORE_EXCEPTIONS turns it into a miss that is logged, not raised.
@@ -14,9 +14,10 @@ from django.core.cache import cache as default_cache
 from django.db import transaction
 from django_redis.cache import RedisCache
 
-from apps.core.infra.response_cache import CachedBody, ListCache, normalize_params
+from apps.core.infra.versioned_cache import CacheKey, VersionedCache, normalize_params
 from apps.core.services.catalog.categories import CategoryInput
 from apps.core.services.catalog.products import ProductFilters, ProductInput
+from tests.cached_reads import cached_categories, cached_detail, cached_list, detail_lookup
 from tests.factories import CategoryFactory, ProductFactory
 
 CACHE_LOGGER = settings.DJANGO_REDIS_LOGGER
@@ -48,10 +49,10 @@ def dead_cache(settings) -> RedisCache:
 
 @pytest.fixture
 def dead_list_cache(container, dead_cache):
-    """The container's ListCache replaced by one over an unreachable Redis, for services and HTTP."""
-    list_cache = ListCache(dead_cache, timeout_s=60)
-    with container.list_cache.override(providers.Object(list_cache)):
-        yield list_cache
+    """The container's VersionedCache replaced by one over an unreachable Redis, for services and HTTP."""
+    versioned_cache = VersionedCache(dead_cache, timeout_s=60)
+    with container.versioned_cache.override(providers.Object(versioned_cache)):
+        yield versioned_cache
 
 
 class Builder:
@@ -70,82 +71,81 @@ def page_skus(service, filters=None, **kwargs) -> list[str]:
     return [p.sku for p in page.items]
 
 
-# --- ListCache itself -----------------------------------------------------------------------
+# --- VersionedCache itself -----------------------------------------------------------------------
 def test_normalize_params_ignores_order_and_nones():
     assert normalize_params({"b": 1, "a": "x", "c": None}) == normalize_params({"a": "x", "b": 1})
     assert normalize_params({"a": 1}) != normalize_params({"a": 2})
 
 
-def test_get_or_build_builds_once_then_hits():
-    list_cache, build = ListCache(default_cache, timeout_s=60), Builder()
-    first = list_cache.get_or_build("ns", {"a": 1, "b": 2}, build)
-    second = list_cache.get_or_build("ns", {"b": 2, "a": 1}, build)
+def test_get_or_compute_builds_once_then_hits():
+    versioned_cache, build = VersionedCache(default_cache, timeout_s=60), Builder()
+    first = versioned_cache.get_or_compute(CacheKey("ns", {"a": 1, "b": 2}), build)
+    second = versioned_cache.get_or_compute(CacheKey("ns", {"b": 2, "a": 1}), build)
     assert build.calls == 1
-    assert first == second == CachedBody.of(b'{"x":1}')
-    assert first.etag.startswith('"')
+    assert first == second == b'{"x":1}'
 
 
-def test_get_or_build_keys_differ_by_params_and_namespace():
-    list_cache, build = ListCache(default_cache, timeout_s=60), Builder()
-    list_cache.get_or_build("ns", {"a": 1}, build)
-    list_cache.get_or_build("ns", {"a": 2}, build)
-    list_cache.get_or_build("other", {"a": 1}, build)
+def test_get_or_compute_keys_differ_by_params_and_namespace():
+    versioned_cache, build = VersionedCache(default_cache, timeout_s=60), Builder()
+    versioned_cache.get_or_compute(CacheKey("ns", {"a": 1}), build)
+    versioned_cache.get_or_compute(CacheKey("ns", {"a": 2}), build)
+    versioned_cache.get_or_compute(CacheKey("other", {"a": 1}), build)
     assert build.calls == 3
 
 
 def test_a_failing_build_caches_nothing():
-    list_cache = ListCache(default_cache, timeout_s=60)
+    versioned_cache = VersionedCache(default_cache, timeout_s=60)
 
     def boom() -> bytes:
         raise LookupError("no such page")
 
     with pytest.raises(LookupError):
-        list_cache.get_or_build("ns", {}, boom)
+        versioned_cache.get_or_compute(CacheKey("ns", {}), boom)
     build = Builder()
-    list_cache.get_or_build("ns", {}, build)
+    versioned_cache.get_or_compute(CacheKey("ns", {}), build)
     assert build.calls == 1
 
 
 def test_invalidate_after_commit_drops_the_old_pages(django_capture_on_commit_callbacks):
-    list_cache, build = ListCache(default_cache, timeout_s=60), Builder()
-    list_cache.get_or_build("ns", {}, build)
+    versioned_cache, build = VersionedCache(default_cache, timeout_s=60), Builder()
+    versioned_cache.get_or_compute(CacheKey("ns", {}), build)
     with django_capture_on_commit_callbacks(execute=True):
-        list_cache.invalidate("ns")
-    list_cache.get_or_build("ns", {}, build)
+        versioned_cache.invalidate("ns")
+    versioned_cache.get_or_compute(CacheKey("ns", {}), build)
     assert build.calls == 2
 
 
 def test_invalidate_waits_for_the_commit(django_capture_on_commit_callbacks):
-    list_cache, build = ListCache(default_cache, timeout_s=60), Builder()
-    list_cache.get_or_build("ns", {}, build)
+    versioned_cache, build = VersionedCache(default_cache, timeout_s=60), Builder()
+    versioned_cache.get_or_compute(CacheKey("ns", {}), build)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
-            list_cache.invalidate("ns")
-            list_cache.get_or_build("ns", {}, build)  # before commit: the old generation still serves
+            versioned_cache.invalidate("ns")
+            versioned_cache.get_or_compute(CacheKey("ns", {}), build)  # before commit: the old generation still serves
             assert build.calls == 1
     assert len(callbacks) == 1
-    list_cache.get_or_build("ns", {}, build)
+    versioned_cache.get_or_compute(CacheKey("ns", {}), build)
     assert build.calls == 2
 
 
 def test_invalidate_touches_only_its_namespaces(django_capture_on_commit_callbacks):
-    list_cache, products, categories = ListCache(default_cache, timeout_s=60), Builder(), Builder()
-    list_cache.get_or_build("products", {}, products)
-    list_cache.get_or_build("categories", {}, categories)
+    versioned_cache, products, categories = VersionedCache(default_cache, timeout_s=60), Builder(), Builder()
+    versioned_cache.get_or_compute(CacheKey("products", {}), products)
+    versioned_cache.get_or_compute(CacheKey("categories", {}), categories)
     with django_capture_on_commit_callbacks(execute=True):
-        list_cache.invalidate("products")
-    list_cache.get_or_build("products", {}, products)
-    list_cache.get_or_build("categories", {}, categories)
+        versioned_cache.invalidate("products")
+    versioned_cache.get_or_compute(CacheKey("products", {}), products)
+    versioned_cache.get_or_compute(CacheKey("categories", {}), categories)
     assert (products.calls, categories.calls) == (2, 1)
 
 
 def test_unreachable_redis_builds_every_time_and_logs(dead_cache, caplog, django_capture_on_commit_callbacks):
-    list_cache, build = ListCache(dead_cache, timeout_s=60), Builder()
+    versioned_cache, build = VersionedCache(dead_cache, timeout_s=60), Builder()
     with caplog.at_level(logging.ERROR, logger=CACHE_LOGGER):
-        assert list_cache.get_or_build("ns", {}, build).body == b'{"x":1}'
-        assert list_cache.get_or_build("ns", {}, build).body == b'{"x":1}'
+        assert versioned_cache.get_or_compute(CacheKey("ns", {}), build) == b'{"x":1}'
+        assert versioned_cache.get_or_compute(CacheKey("ns", {}), build) == b'{"x":1}'
         with django_capture_on_commit_callbacks(execute=True):
-            list_cache.invalidate("ns")  # the bump fails: logged, not raised
+            versioned_cache.invalidate("ns")  # the bump fails: logged, not raised
     assert build.calls == 2
     failures = [r for r in caplog.records if r.name == CACHE_LOGGER]
     assert failures
@@ -167,17 +167,17 @@ def test_cached_list_second_read_runs_no_query(product_service, django_assert_nu
     def render(page) -> bytes:
         return str([p.pk for p in page.items]).encode()
 
-    first = product_service.cached_list(ProductFilters(), page=1, page_size=20, render=render)
+    first = cached_list(product_service, ProductFilters(), page=1, page_size=20, render=render)
     with django_assert_num_queries(0):
-        second = product_service.cached_list(ProductFilters(), page=1, page_size=20, render=render)
+        second = cached_list(product_service, ProductFilters(), page=1, page_size=20, render=render)
     assert first == second
 
 
 def test_cached_detail_second_read_runs_no_query(product_service, django_assert_num_queries):
     product = ProductFactory()
-    product_service.cached_detail(product.pk, render=lambda p: p.sku.encode())
+    cached_detail(product_service, product.pk, render=lambda p: p.sku.encode())
     with django_assert_num_queries(0):
-        assert product_service.cached_detail(product.pk, render=lambda p: p.sku.encode()).body == product.sku.encode()
+        assert cached_detail(product_service, product.pk, render=lambda p: p.sku.encode()).body == product.sku.encode()
 
 
 def test_cached_category_list_second_read_runs_no_query(category_service, django_assert_num_queries):
@@ -186,9 +186,9 @@ def test_cached_category_list_second_read_runs_no_query(category_service, django
     def render(page) -> bytes:
         return str([c.pk for c in page.items]).encode()
 
-    category_service.cached_list(parent=None, page=1, page_size=20, render=render)
+    cached_categories(category_service, parent=None, page=1, page_size=20, render=render)
     with django_assert_num_queries(0):
-        category_service.cached_list(parent=None, page=1, page_size=20, render=render)
+        cached_categories(category_service, parent=None, page=1, page_size=20, render=render)
 
 
 def test_services_work_with_redis_down(container, dead_list_cache, caplog, django_capture_on_commit_callbacks):
@@ -200,34 +200,34 @@ def test_services_work_with_redis_down(container, dead_list_cache, caplog, djang
         return ",".join(p.sku for p in page.items).encode()
 
     with caplog.at_level(logging.ERROR, logger=CACHE_LOGGER):
-        assert product_service.cached_list(ProductFilters(), page=1, page_size=20, render=render).body == b"UP"
+        assert cached_list(product_service, ProductFilters(), page=1, page_size=20, render=render).body == b"UP"
         with django_capture_on_commit_callbacks(execute=True):
             product_service.create(
                 ProductInput(name="New", sku="NEW", price=Decimal("1.00"), stock=1, category=category.pk)
             )
             category_service.update(category.pk, CategoryInput(name="Renamed"))
-        body = product_service.cached_list(ProductFilters(ordering="name"), page=1, page_size=20, render=render).body
+        body = cached_list(product_service, ProductFilters(ordering="name"), page=1, page_size=20, render=render).body
     assert body == b"NEW,UP"
     assert any(r.name == CACHE_LOGGER for r in caplog.records)
 
 
 def test_a_detail_probe_stands_for_the_lookup_of_the_build(product_service, django_assert_num_queries):
     product = ProductFactory(sku="PROBE-1")
-    assert product_service.probe_detail(product.pk).version is None  # a fresh cache has no generation yet
-    product_service.cached_detail(ProductFactory().pk, render=lambda p: b"{}")  # creates it
-    probe = product_service.probe_detail(product.pk)
-    assert probe.hit is None
+    assert detail_lookup(product_service, product.pk).version is None  # a fresh cache has no generation yet
+    cached_detail(product_service, ProductFactory().pk, render=lambda p: b"{}")  # creates it
+    probe = detail_lookup(product_service, product.pk)
+    assert not probe.hit
     assert probe.version is not None
     calls = []
     real_get_many = default_cache.get_many
     default_cache.get_many = lambda keys, *a, **k: calls.append(keys) or real_get_many(keys, *a, **k)
     try:
-        body = product_service.cached_detail(product.pk, render=lambda p: p.sku.encode(), probe=probe).body
+        body = cached_detail(product_service, product.pk, render=lambda p: p.sku.encode(), lookup=probe).body
     finally:
         del default_cache.get_many
     assert body == b"PROBE-1"
     assert calls == []  # no second lookup: the probe's version was used
-    hit = product_service.probe_detail(product.pk).hit
+    hit = detail_lookup(product_service, product.pk).value
     assert hit is not None
     assert hit.body == b"PROBE-1"
 
@@ -237,21 +237,21 @@ def test_a_probe_older_than_a_write_stores_nothing_a_reader_can_see(
 ):
     product = ProductFactory(price=Decimal("5.00"))
     render = lambda p: str(p.price).encode()  # noqa: E731
-    product_service.cached_detail(ProductFactory().pk, render=render)  # the namespace has a generation
-    stale_probe = product_service.probe_detail(product.pk)
+    cached_detail(product_service, ProductFactory().pk, render=render)  # the namespace has a generation
+    stale_probe = detail_lookup(product_service, product.pk)
     with django_capture_on_commit_callbacks(execute=True):
         product_service.update(product.pk, ProductInput(price=Decimal("7.00")))  # bumps the generation
-    product_service.cached_detail(product.pk, render=render, probe=stale_probe)
-    assert product_service.probe_detail(product.pk).hit is None  # stored under the old version only
-    assert product_service.cached_detail(product.pk, render=render).body == b"7.00"
+    cached_detail(product_service, product.pk, render=render, lookup=stale_probe)
+    assert not detail_lookup(product_service, product.pk).hit  # stored under the old version only
+    assert cached_detail(product_service, product.pk, render=render).body == b"7.00"
 
 
 def test_a_probe_of_other_params_is_ignored(product_service):
     first, second = ProductFactory(sku="A-1"), ProductFactory(sku="B-2")
-    product_service.cached_detail(ProductFactory().pk, render=lambda p: b"{}")  # the namespace has a generation
-    probe = product_service.probe_detail(first.pk)
+    cached_detail(product_service, ProductFactory().pk, render=lambda p: b"{}")  # the namespace has a generation
+    probe = detail_lookup(product_service, first.pk)
     assert probe.version is not None
-    body = product_service.cached_detail(second.pk, render=lambda p: p.sku.encode(), probe=probe).body
+    body = cached_detail(product_service, second.pk, render=lambda p: p.sku.encode(), lookup=probe).body
     assert body == b"B-2"
-    assert product_service.probe_detail(first.pk).hit is None
-    assert product_service.probe_detail(second.pk).hit.body == b"B-2"
+    assert not detail_lookup(product_service, first.pk).hit
+    assert detail_lookup(product_service, second.pk).value.body == b"B-2"

@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "apps.core.controllers.schema_hooks.add_common_error_responses",
     "apps.core.controllers.schema_hooks.allow_empty_query_values",
+    "apps.core.controllers.schema_hooks.hoist_blank_defaults",
 ]
 
 # --- pagination -----------------------------------------------------------------------------

@@ -111,3 +111,29 @@ def test_schema_generates_without_warnings(tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"), stderr=StringIO()
     )
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
+
+
+def test_the_served_schema_passes_the_reference_validator(api_client):
+    """openapi-spec-validator (the reference validator) accepts `/api/schema/` as served (issue 9.8).
+
+    It refused a string property whose `default: ''` did not match its own `pattern`.
+    """
+    from openapi_spec_validator import validate
+
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    validate(response.json())
+
+
+def test_text_and_decimal_patterns_have_a_plain_description(schema):
+    """Readers see "Text without NUL characters; not blank." beside the machine pattern of a text field."""
+    described = 0
+    for component in schema["components"]["schemas"].values():
+        for prop in component.get("properties", {}).values():
+            for branch in [prop, *prop.get("oneOf", [])]:
+                pattern = branch.get("pattern", "")
+                if "\\x00" in pattern or pattern.endswith("})?$") or "\\.[0-9]{" in pattern:
+                    assert branch.get("description") or prop.get("description"), prop
+                    described += 1
+    assert described > 10
+    register = schema["components"]["schemas"]["RegisterInputRequest"]["properties"]
+    assert "not blank" in register["first_name"]["description"] or "NUL" in register["first_name"]["description"]

@@ -19,6 +19,8 @@ def render_json(data) -> bytes:
 def page_links(request: Request, page: Page) -> tuple[str | None, str | None]:
     """Absolute `next` and `previous` URLs for a page (cursor links when the page has cursors)."""
     url = request.build_absolute_uri()
+    if "page_size" in request.GET:  # the size used, never a larger one asked for (it was clamped)
+        url = replace_query_param(url, "page_size", page.size)
     if page.number is None:
         url = remove_query_param(url, "page")
         nxt = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None

@@ -71,6 +71,8 @@ class DecimalFieldExtension(OpenApiSerializerFieldExtension):
         pattern = decimal_pattern(self.target, direction)
         if schema.get("type") == "string" and "pattern" in schema and pattern is not None:
             schema["pattern"] = pattern
+            whole, places = self.target.max_whole_digits, self.target.decimal_places
+            _explain(schema, f"A decimal string: up to {whole} digits before the point and {places} after it.")
         return schema
 
 
@@ -101,7 +103,16 @@ class CharFieldExtension(OpenApiSerializerFieldExtension):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         if direction == "request" and schema.get("type") == "string" and "pattern" not in schema:
             schema["pattern"] = char_pattern(self.target)
+            blank = self.target.allow_blank or not self.target.trim_whitespace
+            _explain(schema, "Text without NUL characters." if blank else "Text without NUL characters; not blank.")
         return schema
+
+
+def _explain(schema: dict, sentence: str) -> None:
+    """Add a plain-language reading of a field's pattern to its description (ReDoc shows raw patterns)."""
+    description = schema.get("description", "")
+    if sentence not in description:
+        schema["description"] = f"{description} {sentence}".strip()
 
 
 class WholePatchSerializerExtension(OpenApiSerializerExtension):
@@ -165,4 +176,27 @@ def allow_empty_query_values(result: dict, generator, request, public) -> dict:
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
+    return result
+
+
+def hoist_blank_defaults(result: dict, generator, request, public) -> dict:
+    """Move `default: ""` from the non-blank branch of an allow_blank field's `oneOf` to the field itself.
+
+    drf-spectacular writes such a field as `oneOf: [{pattern: <non-empty>, default: ""}, {maxLength: 0}]`;
+    the default then contradicts its own branch's pattern, which openapi-spec-validator refuses.
+    """
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            branches = node.get("oneOf")
+            if isinstance(branches, list) and branches and isinstance(branches[0], dict):
+                if branches[0].get("default") == "" and "pattern" in branches[0]:
+                    node["default"] = branches[0].pop("default")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
     return result

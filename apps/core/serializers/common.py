@@ -4,6 +4,7 @@ from functools import cache
 
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -46,6 +47,22 @@ class PageQuerySerializer(serializers.Serializer):
 
     def validate_page_size(self, value: int) -> int:
         return min(value, settings.PAGE_SIZE_MAX)
+
+    def to_internal_value(self, data):
+        """Refuse parameters the list does not know (a typo such as `colour=` must not list everything).
+
+        Raises:
+            ValidationError: one error per unknown parameter, code "unknown_parameter", attr its name.
+        """
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: [ErrorDetail(f"Unknown query parameter {name!r} for this list.", code="unknown_parameter")]
+                    for name in unknown
+                }
+            )
+        return super().to_internal_value(data)
 
 
 @cache

@@ -109,15 +109,15 @@ def test_category_filter_by_slug_and_id_includes_sub_categories(api_client, cata
 
 
 @pytest.mark.parametrize("value", ["no-such-category", "987654", "99999999999999999999999"])
-def test_category_filter_unknown_is_an_empty_page(api_client, catalog, value):
-    body = api_client.get(LIST, {"category": value}).json()
-    assert (body["count"], body["results"]) == (0, [])
+def test_category_filter_unknown_is_a_400_naming_it(api_client, catalog, value):
+    """Contract: a `category` that does not exist is a 400, not an empty list that looks like an empty category."""
+    assert_envelope(api_client.get(LIST, {"category": value}), 400, attr="category", code="does_not_exist")
 
 
-def test_category_filter_on_a_deleted_category_is_empty(api_client):
+def test_category_filter_on_a_deleted_category_is_a_400(api_client):
     category = CategoryFactory(slug="old", deleted_at=timezone.now())
     make("ORPHAN", category=category)
-    assert skus(api_client.get(LIST, {"category": "old"})) == []
+    assert_envelope(api_client.get(LIST, {"category": "old"}), 400, attr="category", code="does_not_exist")
 
 
 @pytest.mark.parametrize("value", ["has space", "a/b", "x" * 141])

@@ -196,7 +196,13 @@ class ProductLister:
 
     @staticmethod
     def _category_ids(value: str) -> list[int]:
-        """Ids of the live category `value` (id or slug) and its live descendants, in one query."""
-        if value.isdigit():
-            return descendant_ids(int(value))  # [] for an id beyond the bigint range
-        return subtree_ids_by_slug(value)
+        """Ids of the live category `value` (id or slug) and its live descendants, in one query.
+
+        Raises:
+            InvalidInputError: no live category is `value` (code "does_not_exist", attr "category"):
+                a typo must not look like an empty category.
+        """
+        ids = descendant_ids(int(value)) if value.isdigit() else subtree_ids_by_slug(value)
+        if not ids:  # also an id beyond the bigint range
+            raise InvalidInputError(f"Category {value!r} does not exist.", code="does_not_exist", attr="category")
+        return ids

@@ -8,12 +8,13 @@ It answers those with a small HTML page written by `gunicorn.util.write_error`. 
 `{"type", "errors": [{"code", "detail", "attr"}]}` body as from every other error, with
 `Content-Type: application/json`. gunicorn's status, reason phrase and message are kept.
 
-Nothing here imports Django: it runs in gunicorn's master before the application is loaded.
+Nothing here imports Django (nor does apps.core.envelope): it runs in gunicorn's master before the
+application is loaded.
 """
 
-import json
-
 from gunicorn import util
+
+from apps.core.envelope import error_envelope, render_envelope
 
 CODE_BY_STATUS = {
     400: "bad_request",
@@ -35,11 +36,7 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
         reason: the status line's reason phrase (e.g. "URI Too Long").
         mesg: gunicorn's explanation (e.g. "Request Line is too large (8200 > 8190)").
     """
-    envelope = {
-        "type": "server_error" if status_int >= 500 else "client_error",
-        "errors": [{"code": CODE_BY_STATUS.get(status_int, "error"), "detail": mesg or reason, "attr": None}],
-    }
-    body = json.dumps(envelope).encode()
+    body = render_envelope(error_envelope(status_int, CODE_BY_STATUS.get(status_int, "error"), mesg or reason))
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"

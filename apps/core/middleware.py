@@ -19,8 +19,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import LazyObject, empty
+
+from apps.core.envelope import envelope_response
 
 access_logger = logging.getLogger("apps.access")
 
@@ -111,19 +113,7 @@ class BodySizeLimitMiddleware:
         except ValueError:
             length = 0
         if limit is not None and length > limit:
-            return JsonResponse(
-                {
-                    "type": "client_error",
-                    "errors": [
-                        {
-                            "code": "request_too_large",
-                            "detail": f"The request body must not exceed {limit} bytes.",
-                            "attr": None,
-                        }
-                    ],
-                },
-                status=413,
-            )
+            return envelope_response(413, "request_too_large", f"The request body must not exceed {limit} bytes.")
         return self.get_response(request)
 
 

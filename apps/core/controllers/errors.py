@@ -14,7 +14,7 @@ import sys
 from http import HTTPStatus
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.handler import exception_handler as standardized_exception_handler
@@ -22,6 +22,7 @@ from drf_standardized_errors.types import Error
 from rest_framework import exceptions, status
 
 from apps.core import exceptions as domain
+from apps.core.envelope import envelope_response
 
 logger = logging.getLogger(__name__)
 
@@ -123,18 +124,12 @@ def server_error_detail(request_id: str | None) -> str:
     return "A server error occurred."
 
 
-def _envelope(status_code: int, code: str, detail: str, error_type: str = "client_error") -> JsonResponse:
-    return JsonResponse(
-        {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}, status=status_code
-    )
-
-
-def not_found_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: unknown routes answer the envelope, not an HTML page."""
-    return _envelope(404, "not_found", "Not found.")
+    return envelope_response(404, "not_found", "Not found.")
 
 
-def server_error_view(request: HttpRequest) -> JsonResponse:
+def server_error_view(request: HttpRequest) -> HttpResponse:
     """handler500: an unexpected error outside DRF still answers the envelope, never HTML.
 
     Django calls it while handling the exception, so `sys.exc_info()` names it: an unreachable
@@ -142,27 +137,25 @@ def server_error_view(request: HttpRequest) -> JsonResponse:
     """
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
-        response = _envelope(
-            503, ServiceUnavailable.default_code, str(ServiceUnavailable.default_detail), "server_error"
-        )
+        response = envelope_response(503, ServiceUnavailable.default_code, str(ServiceUnavailable.default_detail))
         response["Retry-After"] = "5"
         return response
-    return _envelope(500, "error", server_error_detail(getattr(request, "request_id", None)), "server_error")
+    return envelope_response(500, "error", server_error_detail(getattr(request, "request_id", None)))
 
 
-def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler400 (e.g. a disallowed Host header)."""
-    return _envelope(400, "bad_request", "Bad request.")
+    return envelope_response(400, "bad_request", "Bad request.")
 
 
-def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler403 (e.g. CSRF failures on the admin)."""
-    return _envelope(403, "permission_denied", "You do not have permission to perform this action.")
+    return envelope_response(403, "permission_denied", "You do not have permission to perform this action.")
 
 
-def csrf_failure_view(request: HttpRequest, reason: str = "") -> JsonResponse:
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a failed CSRF check (session-authenticated writes) in the envelope."""
-    return _envelope(403, "csrf_failed", "CSRF verification failed.")
+    return envelope_response(403, "csrf_failed", "CSRF verification failed.")
 
 
 # Codes for error responses that did not come through the handlers above (e.g. Django's
@@ -198,13 +191,12 @@ class ErrorEnvelopeMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         status_code = response.status_code
-        error_type = "server_error" if status_code >= 500 else "client_error"
         code = CODE_BY_STATUS.get(status_code, "error")
         try:
             phrase = HTTPStatus(status_code).phrase
         except ValueError:
             phrase = "Error"
-        envelope = _envelope(status_code, code, f"{phrase}.", error_type)
+        envelope = envelope_response(status_code, code, f"{phrase}.")
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
                 envelope[header] = response[header]

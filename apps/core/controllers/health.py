@@ -5,7 +5,9 @@ import uuid
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from apps.core.envelope import envelope_response
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +17,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def readyz(request: HttpRequest) -> JsonResponse:
+def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: 200 only when the database answers; reports the cache's state either way.
 
     Body: `{"status": "ok"|"unavailable", "database": "ok"|"error", "cache": "ok"|"error"}`; a 503
@@ -38,15 +40,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
         cache.delete(probe)
     except Exception:  # noqa: BLE001 - the cache is optional; report it
         cache_state = "error"
-    ready = database == "ok"
-    body = {"status": "ok" if ready else "unavailable", "database": database, "cache": cache_state}
-    if not ready:  # a 503 is also the error envelope, like every other error response
-        body = {
-            "type": "server_error",
-            "errors": [{"code": "service_unavailable", "detail": "The database does not answer.", "attr": None}],
-            **body,
-        }
-    response = JsonResponse(body, status=200 if ready else 503)
-    if not ready:
-        response["Retry-After"] = "5"
+    states = {"database": database, "cache": cache_state}
+    if database == "ok":
+        return JsonResponse({"status": "ok", **states})
+    # a 503 is also the error envelope, like every other error response
+    response = envelope_response(
+        503, "service_unavailable", "The database does not answer.", status="unavailable", **states
+    )
+    response["Retry-After"] = "5"
     return response

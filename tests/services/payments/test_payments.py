@@ -29,7 +29,7 @@ def service_with(container):
     def build(outcome: str = "succeed") -> PaymentService:
         gateway = SandboxGateway(outcome=outcome)
         machine = container.order_state_machine(gateway=gateway)
-        return PaymentService(gateway=gateway, state_machine=machine, webhook_secret=SECRET)
+        return container.payment_service(gateway=gateway, state_machine=machine, webhook_secret=SECRET)
 
     return build
 
@@ -160,8 +160,7 @@ def test_webhook_signature_covers_exact_bytes(service_with, customer):
 
 
 def test_webhook_without_configured_secret_rejects_everything(container, customer):
-    gateway = SandboxGateway()
-    service = PaymentService(gateway=gateway, state_machine=container.order_state_machine(), webhook_secret="")
+    service = container.payment_service(webhook_secret="")
     body = event("sbx_x")
     with pytest.raises(InvalidSignatureError):
         service.handle_webhook(body, sign("", body))

@@ -18,7 +18,7 @@ from apps.core.models.catalog import Product
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
 from apps.core.services.payments.gateways import SandboxGateway
-from apps.core.services.payments.payments import PaymentService, sign
+from apps.core.services.payments.payments import sign
 from tests.factories import ProductFactory, UserFactory
 from tests.factories_shop import CartItemFactory, OrderFactory, PaymentFactory
 
@@ -159,9 +159,8 @@ def test_concurrent_deliveries_of_one_webhook_event_apply_once(container):
 
     def deliver():
         gateway = SandboxGateway()
-        service = PaymentService(
-            gateway=gateway, state_machine=container.order_state_machine(gateway=gateway), webhook_secret="s3cret"
-        )
+        machine = container.order_state_machine(gateway=gateway)
+        service = container.payment_service(gateway=gateway, state_machine=machine, webhook_secret="s3cret")
         results.append(service.handle_webhook(body.encode(), sign("s3cret", body.encode())).applied)
 
     outcomes = run_concurrently([deliver for _ in range(4)])

@@ -21,7 +21,7 @@ from apps.core.services.catalog import (
     ProductService,
     ReviewService,
 )
-from apps.core.services.payments import PaymentService, gateway_from_settings
+from apps.core.services.payments import PaymentService, gateway_named
 from apps.core.services.shopping import (
     CartService,
     NotificationService,
@@ -64,7 +64,9 @@ class Container(containers.DeclarativeContainer):
     user_service = providers.Factory(UserService)
 
     # --- shopping and payments ---
-    payment_gateway = providers.Factory(gateway_from_settings)  # PAYMENT_PROVIDER, read per call
+    payment_gateway = providers.Factory(
+        gateway_named, _setting("PAYMENT_PROVIDER"), sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME")
+    )
     notification_service = providers.Factory(NotificationService)
     order_state_machine = providers.Factory(
         OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway

@@ -12,7 +12,6 @@ from apps.core.services.payments.gateways import (
     ChargeRequest,
     PaymentGateway,
     SandboxGateway,
-    gateway_from_settings,
 )
 from apps.core.services.payments.payments import PaymentService, sign
 from tests.factories_shop import OrderFactory, OrderLineFactory, PaymentFactory
@@ -84,15 +83,15 @@ def test_pay_other_users_order_is_not_found(service_with, customer):
     assert Payment.objects.count() == 0
 
 
-def test_gateway_from_settings(settings):
+def test_the_container_builds_the_gateway_the_settings_name(container, settings):
     settings.PAYMENT_PROVIDER = "sandbox"
     settings.PAYMENT_SANDBOX_OUTCOME = "decline"
-    gateway = gateway_from_settings()
+    gateway = container.payment_gateway()
     assert isinstance(gateway, SandboxGateway)
     assert gateway.charge(ChargeRequest("1.00", "USD", "card", "x", "k")).status == PaymentStatus.FAILED
     settings.PAYMENT_PROVIDER = "nope"
     with pytest.raises(ImproperlyConfigured):
-        gateway_from_settings()
+        container.payment_gateway()
 
 
 def test_gateway_interface_is_abstract():

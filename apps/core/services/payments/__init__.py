@@ -1,6 +1,6 @@
 """The payments domain's services: what other domains may use."""
 
-from apps.core.services.payments.gateways import PaymentGateway, SandboxGateway, gateway_from_settings
+from apps.core.services.payments.gateways import PaymentGateway, SandboxGateway, gateway_named
 from apps.core.services.payments.payments import PAYMENT_METHODS, WEBHOOK_EVENT_TYPES, PaymentService
 
 __all__ = [
@@ -9,5 +9,5 @@ __all__ = [
     "PaymentService",
     "SandboxGateway",
     "WEBHOOK_EVENT_TYPES",
-    "gateway_from_settings",
+    "gateway_named",
 ]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from apps.core.models.payments import PaymentStatus
@@ -96,15 +95,18 @@ class SandboxGateway(PaymentGateway):
 GATEWAYS: dict[str, type[PaymentGateway]] = {"sandbox": SandboxGateway}
 
 
-def gateway_from_settings() -> PaymentGateway:
-    """The gateway named by `PAYMENT_PROVIDER` (read at call time, so tests may override it).
+def gateway_named(name: str, *, sandbox_outcome: str) -> PaymentGateway:
+    """The gateway called `name` (the container passes PAYMENT_PROVIDER and PAYMENT_SANDBOX_OUTCOME).
+
+    Args:
+        name: a key of GATEWAYS, e.g. "sandbox".
+        sandbox_outcome: what the sandbox gateway answers ("succeed", "decline", "pending").
 
     Raises:
         ImproperlyConfigured: an unknown provider name.
     """
-    name = settings.PAYMENT_PROVIDER
     if name == SandboxGateway.name:
-        return SandboxGateway(outcome=settings.PAYMENT_SANDBOX_OUTCOME)
+        return SandboxGateway(outcome=sandbox_outcome)
     if name in GATEWAYS:
         return GATEWAYS[name]()
     raise ImproperlyConfigured(f"Unknown PAYMENT_PROVIDER {name!r}; known: {sorted(GATEWAYS)}.")

@@ -22,6 +22,8 @@ from apps.core.services.catalog import (
     ReviewService,
 )
 from apps.core.services.payments import PaymentService, gateway_named
+from apps.core.services.promotions import VoucherService
+from apps.core.services.shipping import AddressService, ShippingMethodService, TaxRateService
 from apps.core.services.shopping import (
     CartService,
     NotificationService,
@@ -82,3 +84,9 @@ class Container(containers.DeclarativeContainer):
         webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
     )
     wishlist_service = providers.Factory(WishlistService)
+
+    # --- shipping and promotions ---
+    address_service = providers.Factory(AddressService)
+    shipping_method_service = providers.Factory(ShippingMethodService)
+    tax_rate_service = providers.Factory(TaxRateService)
+    voucher_service = providers.Factory(VoucherService)

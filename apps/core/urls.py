@@ -5,6 +5,9 @@ from django.urls import path
 from apps.core.controllers.accounts import auth
 from apps.core.controllers.catalog import categories, products, reviews
 from apps.core.controllers.payments import webhooks as payments
+from apps.core.controllers.promotions import vouchers
+from apps.core.controllers.shipping import addresses
+from apps.core.controllers.shipping import methods as shipping
 from apps.core.controllers.shopping import cart, orders, wishlist
 
 urlpatterns = [
@@ -35,4 +38,16 @@ urlpatterns = [
     path("payments/webhook/", payments.PaymentWebhookController.as_view(), name="payment-webhook"),
     path("wishlist/", wishlist.WishlistCollectionController.as_view(), name="wishlist"),
     path("wishlist/<int:product_id>/", wishlist.WishlistItemController.as_view(), name="wishlist-item"),
+    path("addresses/", addresses.AddressCollectionController.as_view(), name="address-list"),
+    path("addresses/<int:address_id>/", addresses.AddressItemController.as_view(), name="address-detail"),
+    path("shipping-methods/", shipping.ShippingMethodCollectionController.as_view(), name="shipping-method-list"),
+    path(
+        "shipping-methods/<int:method_id>/",
+        shipping.ShippingMethodItemController.as_view(),
+        name="shipping-method-detail",
+    ),
+    path("tax-rates/", shipping.TaxRateCollectionController.as_view(), name="tax-rate-list"),
+    path("tax-rates/<int:rate_id>/", shipping.TaxRateItemController.as_view(), name="tax-rate-detail"),
+    path("vouchers/", vouchers.VoucherCollectionController.as_view(), name="voucher-list"),
+    path("vouchers/<int:voucher_id>/", vouchers.VoucherItemController.as_view(), name="voucher-detail"),
 ]

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    "django_countries",
+    "phonenumber_field",
     "apps.core",
 ]
 
@@ -190,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "apps.core.models.shopping.orders.OrderStatus.choices",
         "PaymentStatusEnum": "apps.core.models.payments.payments.PaymentStatus.choices",
+        "VoucherTypeEnum": "apps.core.models.promotions.vouchers.VoucherType.choices",
+        "CountryEnum": "django_countries.countries",
     },
 }
 # The 401/413/429 envelopes every operation can answer (found undocumented by contract fuzzing),

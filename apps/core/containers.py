@@ -31,6 +31,7 @@ from apps.core.services.shopping import (
     OrderStateMachine,
     WishlistService,
 )
+from apps.core.services.shopping.checkout import CheckoutService
 
 
 def _setting(name: str) -> providers.Callable:
@@ -90,3 +91,13 @@ class Container(containers.DeclarativeContainer):
     shipping_method_service = providers.Factory(ShippingMethodService)
     tax_rate_service = providers.Factory(TaxRateService)
     voucher_service = providers.Factory(VoucherService)
+    checkout_service = providers.Factory(
+        CheckoutService,
+        carts=cart_service,
+        addresses=address_service,
+        shipping=shipping_method_service,
+        taxes=tax_rate_service,
+        vouchers=voucher_service,
+        currency=_setting("SHOP_CURRENCY"),
+        prices_include_tax=_setting("PRICES_INCLUDE_TAX"),
+    )

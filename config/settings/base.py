@@ -235,6 +235,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
+# Whether catalog prices include tax (tax is then the part of each amount that is tax) or exclude it (added).
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 
 # --- payments -------------------------------------------------------------------------------
 # PAYMENT_PROVIDER names a gateway class in apps/core/services/payments.py (GATEWAYS).

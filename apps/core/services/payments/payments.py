@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from apps.core.exceptions import ConflictError, InvalidInputError, InvalidSignatureError, NotFoundError
+from apps.core.infra.json_depth import loads_bounded
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
@@ -166,8 +167,8 @@ class PaymentService:
     @staticmethod
     def _parse(body: bytes) -> tuple[str, str, str, str]:
         try:
-            event = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            event = loads_bounded(body)
+        except ValueError:  # not JSON, not UTF-8, or nested too deep
             raise InvalidInputError("The body is not JSON.", code="parse_error") from None
         data = event.get("data") if isinstance(event, dict) else None
         event_id = event.get("id") if isinstance(event, dict) else None

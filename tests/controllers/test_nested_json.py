@@ -6,6 +6,7 @@ authentication and permissions pass and the body is what gets judged.
 """
 
 import re
+from collections import defaultdict
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -13,6 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from apps.core.infra.json_depth import MAX_JSON_DEPTH
 from apps.core.services.payments.payments import sign
 from tests.factories import ProductFactory
+from tests.factories_checkout import AddressFactory, ShippingMethodFactory, TaxRateFactory, VoucherFactory
 from tests.factories_shop import CartItemFactory, OrderFactory
 from tests.helpers import assert_envelope
 
@@ -45,12 +47,17 @@ def test_the_walk_finds_the_json_operations():
 def path_ids(admin_user) -> dict[str, int]:
     """Real ids for the path parameters, so a handler that looks its object up first finds it."""
     product = ProductFactory()
-    return {
+    ids = {
         "category_id": product.category_id,
         "product_id": product.pk,
         "item_id": CartItemFactory(cart__user=admin_user, product=product).pk,
         "order_id": OrderFactory(user=admin_user).pk,
+        "address_id": AddressFactory(user=admin_user).pk,
+        "method_id": ShippingMethodFactory().pk,
+        "rate_id": TaxRateFactory().pk,
+        "voucher_id": VoucherFactory().pk,
     }
+    return defaultdict(lambda: 1, ids)  # a parameter added later: the body is refused before any lookup
 
 
 @pytest.mark.parametrize("body", [DEEP, JUST_TOO_DEEP], ids=["5000-levels", "max-plus-one"])

@@ -1,6 +1,6 @@
 """The `Idempotency-Key` header of the endpoints that accept it: parsing, its OpenAPI parameter, replay statuses.
 
-Semantics (README "Idempotent retries", apps.core.services.idempotency): the key fingerprints the
+Semantics (README, Shopping: Idempotency; apps.core.services.idempotency): the key fingerprints the
 request (method, path, canonical JSON body); a retry of the same request answers 200 with what the
 first one made, the same key with another request is a 422 `idempotency_key_mismatch`, and a
 concurrent duplicate gets the first result or a 409 `idempotency_key_in_use`.

@@ -34,7 +34,8 @@ PNG_DPIS = (72, 60, 48)  # the first that keeps a picture under MAX_PNG_BYTES (r
 MAX_PNG_BYTES = 300_000
 SOURCE_KEY = b"nexus-source-sha256"
 _COMMENT = re.compile(r"\s*//")
-_STATEMENT = re.compile(r"  [A-Za-z_][A-Za-z0-9_]* (\[label=<|->)")  # a node or an edge starts
+# The first line of a node (`  name [label=<`) or of an edge (`  name -> name`).
+_STATEMENT = re.compile(r"  ([A-Za-z_][A-Za-z0-9_]*) (\[label=<|-> [A-Za-z_][A-Za-z0-9_]*)")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -58,6 +59,24 @@ def canonical_dot(text: str) -> str:
     time and command line in comments; this drops comments, blank lines and trailing blanks, keeps the
     header (graph attributes) and sorts the node and edge statements, each of which may span lines.
     """
+    header, statements, footer = _split(text)
+    blocks = sorted(set(statements), key=lambda block: (" -> " in block, block))
+    return "\n".join([*header, *blocks, *footer]) + "\n"
+
+
+def changed_models(old: str, new: str) -> list[str]:
+    """Names of the models whose node or edges differ between two ERD texts (e.g. `['Order', 'Parcel']`)."""
+    differing = set(_split(old)[1]) ^ set(_split(new)[1])
+    names = set()
+    for block in differing:
+        start = _STATEMENT.match(block)
+        ends = [start[1], start[2][3:]] if start[2].startswith("->") else [start[1]]
+        names.update(node.rsplit("_", 1)[-1] for node in ends)  # node ids end with the model's class name
+    return sorted(names)
+
+
+def _split(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(header lines, statements (each a possibly multi-line string), closing lines) of a dot text."""
     lines = [line.rstrip() for line in text.splitlines()]
     lines = [line for line in lines if line and not _COMMENT.match(line)]
     first = next(i for i, line in enumerate(lines) if _STATEMENT.match(line))
@@ -67,8 +86,7 @@ def canonical_dot(text: str) -> str:
         if _STATEMENT.match(line):
             statements.append([])
         statements[-1].append(line)
-    blocks = sorted(dict.fromkeys("\n".join(block) for block in statements), key=lambda block: (" -> " in block, block))
-    return "\n".join([*lines[:first], *blocks, *lines[closing:]]) + "\n"
+    return lines[:first], ["\n".join(block) for block in statements], lines[closing:]
 
 
 def source_sha256(dot_path: Path) -> str:

@@ -27,6 +27,7 @@ def test_erd_matches_the_models():
     committed = diagrams.ERD_DOT.read_text()
     current = diagrams.erd_dot()
     if current != committed:
+        changed = diagrams.changed_models(committed, current)
         diff = difflib.unified_diff(
             committed.splitlines(keepends=True),
             current.splitlines(keepends=True),
@@ -34,10 +35,21 @@ def test_erd_matches_the_models():
             "docs/erd.dot (from the models now)",
         )
         pytest.fail(
-            "docs/erd.dot is stale: the models changed since it was generated. Run `make erd` and commit "
-            "docs/erd.dot and docs/erd.png. First lines of the difference:\n" + "".join(list(diff)[:MAX_DIFF_LINES]),
+            f"docs/erd.dot is stale: models changed since it was generated ({', '.join(changed) or 'layout'}). "
+            "Run `make erd` and commit docs/erd.dot and docs/erd.png. First lines of the difference:\n"
+            + "".join(list(diff)[:MAX_DIFF_LINES]),
             pytrace=False,
         )
+
+
+def test_changed_models_names_the_models_whose_tables_or_links_differ():
+    committed = diagrams.ERD_DOT.read_text()
+    edited = committed.replace(">rate<", ">rate_percent<").replace(
+        "}\n",
+        '  apps_core_models_shipping_parcels_Parcel -> apps_core_models_shopping_orders_Order\n  [label="order"];\n}\n',
+    )
+    assert diagrams.changed_models(committed, edited) == ["Order", "Parcel", "TaxRate"]
+    assert diagrams.changed_models(committed, committed) == []
 
 
 def test_erd_text_has_no_run_time_or_command_line():

@@ -31,3 +31,13 @@ lint: install
 # Product read benchmark on a seeded catalog (PostgreSQL + Redis + wrk; see benchmarks/run.py). Not part of `make test`.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Docs diagrams (docs/diagrams.py; PNGs need Graphviz's `dot`, Debian package graphviz). `make erd` regenerates
+# docs/erd.dot from the models and renders docs/erd.png: run it after changing a model (tests/docs fails until then).
+# `make diagrams` also renders every other docs/*.dot (the architecture picture).
+.PHONY: erd diagrams
+erd: install
+	$(PY) docs/diagrams.py erd
+
+diagrams: erd
+	$(PY) docs/diagrams.py png $(filter-out docs/erd.dot,$(wildcard docs/*.dot))

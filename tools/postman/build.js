@@ -8,7 +8,7 @@
 //   - ids the converter draws at random are dropped (Postman assigns its own on import);
 //   - request bodies and parameters come from the schema's types, not from a random faker;
 //   - every request inherits the collection's bearer auth ({{access_token}});
-//   - the login request goes first, sends {{email}}/{{password}} and stores access_token/refresh_token
+//   - the login request goes first (log-outs last in its folder), sends {{email}}/{{password}} and stores access_token/refresh_token
 //     in the environment; the refresh request sends {{refresh_token}} and stores the new pair;
 //   - a collection-level test asserts that no request gets a 5xx and that errors use the JSON envelope;
 //   - GET /api/auth/me/ asserts a 200, which proves the stored token works;
@@ -111,13 +111,24 @@ function dropIds(value) {
   return value;
 }
 
-// Move the folder holding the login request, and the request within it, to the front.
+// Move the folder holding the login request to the front, ordered: log in, refresh, the current user,
+// the rest, and the log-outs last (a log-out of every session must not revoke the tokens mid-run).
 function loginFirst(collection) {
-  const folderIndex = collection.item.findIndex((f) => f.item && f.item.some((i) => i.request && operationKey(i.request) === LOGIN));
+  const folderIndex = collection.item.findIndex(
+    (f) => f.item && f.item.some((i) => i.request && operationKey(i.request) === LOGIN),
+  );
   if (folderIndex < 0) throw new Error(`the schema has no ${LOGIN}: the collection cannot log in`);
   const [folder] = collection.item.splice(folderIndex, 1);
-  const loginIndex = folder.item.findIndex((i) => operationKey(i.request) === LOGIN);
-  folder.item.unshift(...folder.item.splice(loginIndex, 1));
+  const rank = (item) => {
+    const key = operationKey(item.request);
+    const first = [LOGIN, REFRESH, ME].indexOf(key);
+    if (first >= 0) return first;
+    return key.includes('logout') ? 4 : 3;
+  };
+  folder.item = folder.item
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
+    .map(({ item }) => item);
   collection.item.unshift(folder);
 }
 

@@ -34,7 +34,7 @@ install: $(VENV)/.installed $(POSTMAN_TOOLS)/node_modules/.installed
 
 run: install
 	$(call say,"migrating the database")
-	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput --verbosity 0
 	$(call say,"loading demo data")
 	@$(PY) manage.py load_demo
 	$(call say,"serving at http://$(HOST):$(PORT)/ (API docs at /api/docs/; Ctrl-C stops)")

@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 
 from apps.core.management.commands.seed_catalog import line_word
 from apps.core.models.catalog import Category, Product
-from apps.core.services.catalog.product_queries import tsquery_sql
+from apps.core.services.catalog.product_search import tsquery_sql
 from apps.core.services.catalog.products import ProductFilters
 
 pytestmark = pytest.mark.django_db

@@ -31,11 +31,9 @@ from apps.core.services.catalog.product_queries import (
     list_rows,
     order_fields,
     parse_position,
-    search_plan,
-    set_trigram_threshold,
-    trigram_plan,
     uses_postgres,
 )
+from apps.core.services.catalog.product_search import search_plan, set_trigram_threshold, trigram_plan
 
 
 @dataclass(frozen=True)

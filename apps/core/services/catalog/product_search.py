@@ -1,22 +1,39 @@
 """Search plans of the product list: full text (websearch syntax, prefix on the last word) and typo tolerance.
 
 `search_plan` builds the relevance tiers described in `product_queries` from the stored
-`search_vector`/`name_vector` columns; `trigram_plan` is the fallback used when full text finds
-nothing. PostgreSQL only: SQLite searches with a plain case-insensitive contains.
+`search_vector`/`name_vector` columns. When full text finds nothing, `corrected_search` replaces
+the words no product name holds by name words within a bounded number of typos (none below 5
+characters, one from 5 to 8, two from 9) and the caller searches again with them; a text with
+nothing to correct finds nothing. PostgreSQL only: SQLite searches with a plain case-insensitive
+contains.
 """
 
 import re
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from rapidfuzz.distance import OSA
 
-from apps.core.services.catalog.product_queries import RELEVANCE, SIMILARITY, ListPlan, Segment, order_fields
+from apps.core.services.catalog.product_queries import RELEVANCE, ListPlan, Segment, order_fields
 
 SEARCH_CONFIG = "english"
 
 _LAST_WORD = re.compile(r"(?:^|\s)([0-9A-Za-z]+)$")
+_WORD = re.compile(r"[^\W_]+")
+_MAX_WORD = 64  # longer words are not in core_search_word
+# A word within k typos of a query word of n characters shares at least n + 1 - 4k of its n + 1
+# padded trigrams (an edit changes at most 3, a swap 4), so its pg_trgm similarity is at least
+# 2/11 for n = 5, k = 1 and 2/20 for n = 9, k = 2 (the lowest cases): 0.1 loses no candidate.
+_CANDIDATE_SIMILARITY = 0.1
+# Name words sharing trigrams with each query word, within two characters of its length.
+_CANDIDATES_SQL = """
+SELECT q, w.word FROM unnest(%s::text[]) AS q
+CROSS JOIN LATERAL (
+    SELECT word FROM core_search_word
+    WHERE word %% q AND length(word) BETWEEN length(q) - 2 AND length(q) + 2
+) AS w
+"""
 
 
 def tsquery_sql(text: str) -> tuple[str, list[str]]:
@@ -76,7 +93,7 @@ def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
 
     Full text over the stored, weighted `search_vector` (name, SKU, brand, description) or an
     exact, case-insensitive SKU match. Without an explicit `ordering`: relevance (see the module
-    docstring). When this finds nothing the caller switches to `trigram_plan`.
+    docstring). When this finds nothing the caller tries `corrected_search`.
     """
     sql, params = tsquery_sql(text)
     fts = RawSQL(f"search_vector @@ {sql}", params, output_field=BooleanField())
@@ -103,26 +120,75 @@ def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
     )
 
 
-def trigram_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
-    """Names within a typo or so of the text: pg_trgm `<%` (word_similarity at least
-    SEARCH_TRIGRAM_THRESHOLD, see `set_trigram_threshold`) on the GIN trigram index of lower(name)."""
-    lowered = text.lower()
-    near = RawSQL("%s <%% lower(name)", [lowered], output_field=BooleanField())
-    similarity = RawSQL("word_similarity(%s, lower(name))", [lowered], output_field=FloatField())
-    matches = qs.filter(near).annotate(similarity=similarity)
-    if ordering is not None:
-        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches)
-    return ListPlan(SIMILARITY, [Segment(matches, ("-similarity", "-id"))], matches)
+def typo_budget(word: str) -> int:
+    """How many typos a query word may carry (Meilisearch's and Typesense's defaults).
 
-
-def set_trigram_threshold() -> None:
-    """Set pg_trgm's word_similarity_threshold (the `<%` operator) to SEARCH_TRIGRAM_THRESHOLD.
-
-    Session-level on the current connection: only the typo fallback uses `<%`, and setting it
-    inside a transaction instead would cost three extra statements on every list request.
+    None below 5 characters, one from 5 to 8, two from 9; a typo is an insertion, deletion,
+    substitution or swap of two adjacent characters (optimal string alignment distance).
     """
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def corrected_search(text: str) -> str | None:
+    """The search text with each word that no product name holds replaced by the nearest name word
+    within its `typo_budget`, or None when no word can be corrected (the search then finds nothing).
+
+    Words are runs of letters and digits, compared lower-cased; the rest of the text (websearch
+    syntax) is kept. A word a name holds is kept, as is a word with no close enough name word (it
+    may still match a description). Among candidates the nearest wins, then one with the same first
+    letter, then the nearest length, then alphabetical order. PostgreSQL only: one indexed query on
+    `core_search_word` (see migration 0006_search_words).
+    """
+    words = {w.lower() for w in _WORD.findall(text)}
+    fixable = sorted(w for w in words if typo_budget(w) and len(w) <= _MAX_WORD)
+    if not fixable:
+        return None
     with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(_CANDIDATE_SIMILARITY)])
+        cursor.execute(_CANDIDATES_SQL, [fixable])
+        candidates: dict[str, list[str]] = {}
+        for query_word, word in cursor.fetchall():
+            candidates.setdefault(query_word, []).append(word)
+    corrections = {}
+    for word in fixable:
+        near = candidates.get(word, [])
+        if word in near:
+            continue
+        budget = typo_budget(word)
+        scored = [
+            (OSA.distance(word, c, score_cutoff=budget), c[0] != word[0], abs(len(c) - len(word)), c) for c in near
+        ]
+        within = [item for item in scored if item[0] <= budget]
+        if within:
+            corrections[word] = min(within)[3]
+    if not corrections:
+        return None
+    return _WORD.sub(lambda m: corrections.get(m.group(0).lower(), m.group(0)), text)
+
+
+def rebuild_search_words() -> tuple[int, int]:
+    """Make `core_search_word` exactly the words of the names of public products (PostgreSQL only).
+
+    Triggers add the words of new and renamed products as they are written (migration
+    0006_search_words) but never remove any; this drops the stale ones and adds any missing, in
+    one transaction that readers do not wait for (a few seconds on a million products).
+
+    Returns:
+        (words added, words removed).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
+            "CREATE TEMP TABLE fresh_search_word ON COMMIT DROP AS SELECT DISTINCT w AS word FROM core_product, "
+            "regexp_split_to_table(lower(name), '[^[:alnum:]]+') AS w "
+            f"WHERE length(w) BETWEEN 4 AND {_MAX_WORD} AND deleted_at IS NULL AND is_active"
         )
+        cursor.execute(
+            "DELETE FROM core_search_word AS s "
+            "WHERE NOT EXISTS (SELECT 1 FROM fresh_search_word AS f WHERE f.word = s.word)"
+        )
+        removed = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO core_search_word (word) "
+            "SELECT word FROM fresh_search_word ORDER BY word ON CONFLICT DO NOTHING"
+        )
+        return cursor.rowcount, removed

@@ -33,13 +33,12 @@ from apps.core.models.catalog import Product
 ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
 DEFAULT_ORDERING = "-created_at"
 RELEVANCE = "relevance"
-SIMILARITY = "similarity"
 
-_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int", "similarity": "float"}
+_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int"}
 
 
 def uses_postgres() -> bool:
-    """True when the default database is PostgreSQL (full-text search, trigram fallback, estimates)."""
+    """True when the default database is PostgreSQL (full-text search, typo tolerance, estimates)."""
     return connection.vendor == "postgresql"
 
 
@@ -56,7 +55,7 @@ class ListPlan:
     """How to read one list.
 
     Attributes:
-        ordering: the name cursors are bound to (an ORDERINGS value, RELEVANCE or SIMILARITY).
+        ordering: the name cursors are bound to (an ORDERINGS value or RELEVANCE).
         segments: concatenated in order, they are the list.
         matches: every row of the list, unordered (what `count` counts).
         estimate_parts: querysets whose union is `matches`, for the count's estimate (see
@@ -155,7 +154,7 @@ def _fetch(segment: Segment, qs: QuerySet, order: Sequence[str], index: int, sta
 
     Plain segments load the page's rows with their categories in the same statement, through a
     deferred join: `WHERE id IN (SELECT id ... ORDER BY ... LIMIT/OFFSET)`, whose inner part is
-    an index-only range scan. Annotated segments (trigram similarity) return ids and keys; the
+    an index-only range scan. Annotated segments (computed sort keys) return ids and keys; the
     caller loads their rows.
     """
     fields = [f.lstrip("-") for f in segment.order]
@@ -253,8 +252,6 @@ def parse_position(plan: ListPlan, payload: dict) -> tuple[int, list]:
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(value)
                 parsed = value
-            elif kind == "float":
-                parsed = float(value)
             elif kind == "str" and isinstance(value, str):
                 parsed = value
             else:

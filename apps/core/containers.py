@@ -21,6 +21,7 @@ from apps.core.services.catalog import (
     ProductService,
     ReviewService,
 )
+from apps.core.services.idempotency import IdempotencyService
 from apps.core.services.payments import PaymentService, gateway_named
 from apps.core.services.promotions import VoucherService
 from apps.core.services.shipping import AddressService, ShippingMethodService, TaxRateService
@@ -31,6 +32,7 @@ from apps.core.services.shopping import (
     OrderStateMachine,
     WishlistService,
 )
+from apps.core.services.shopping.checkout import CheckoutService
 
 
 def _setting(name: str) -> providers.Callable:
@@ -74,14 +76,20 @@ class Container(containers.DeclarativeContainer):
         OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway
     )
     cart_service = providers.Factory(CartService)
+    idempotency_service = providers.Singleton(IdempotencyService)  # stateless
     order_service = providers.Factory(
-        OrderService, catalog_cache=catalog_cache, notifier=notification_service, state_machine=order_state_machine
+        OrderService,
+        catalog_cache=catalog_cache,
+        notifier=notification_service,
+        state_machine=order_state_machine,
+        idempotency=idempotency_service,
     )
     payment_service = providers.Factory(
         PaymentService,
         gateway=payment_gateway,
         state_machine=order_state_machine,
         webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
+        idempotency=idempotency_service,
     )
     wishlist_service = providers.Factory(WishlistService)
 
@@ -90,3 +98,13 @@ class Container(containers.DeclarativeContainer):
     shipping_method_service = providers.Factory(ShippingMethodService)
     tax_rate_service = providers.Factory(TaxRateService)
     voucher_service = providers.Factory(VoucherService)
+    checkout_service = providers.Factory(
+        CheckoutService,
+        carts=cart_service,
+        addresses=address_service,
+        shipping=shipping_method_service,
+        taxes=tax_rate_service,
+        vouchers=voucher_service,
+        currency=_setting("SHOP_CURRENCY"),
+        prices_include_tax=_setting("PRICES_INCLUDE_TAX"),
+    )

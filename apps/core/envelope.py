@@ -33,7 +33,7 @@ def render_envelope(envelope: dict) -> bytes:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def envelope_response(status: int, code: str, detail: str, **extra):
+def envelope_response(status_code: int, code: str, detail: str, *, extra: dict | None = None):
     """A Django `HttpResponse` with the envelope of one error, rendered by `render_envelope`.
 
     Args:
@@ -41,5 +41,5 @@ def envelope_response(status: int, code: str, detail: str, **extra):
     """
     from django.http import HttpResponse
 
-    body = {**error_envelope(status, code, detail), **extra}
-    return HttpResponse(render_envelope(body), status=status, content_type="application/json")
+    body = {**error_envelope(status_code, code, detail), **(extra or {})}
+    return HttpResponse(render_envelope(body), status=status_code, content_type="application/json")

@@ -118,7 +118,7 @@ class IllegalTransitionError(ConflictError):
 
 
 class IdempotencyKeyMismatchError(UnprocessableError):
-    """An `Idempotency-Key` was reused for a different cart than the one it first checked out."""
+    """An `Idempotency-Key` was reused for another request (method, path or body) than the one it first came with."""
 
     default_code = "idempotency_key_mismatch"
 

@@ -8,7 +8,7 @@ from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
 from apps.core.controllers.shipping import addresses
 from apps.core.controllers.shipping import methods as shipping
-from apps.core.controllers.shopping import cart, orders, wishlist
+from apps.core.controllers.shopping import cart, checkout, orders, wishlist
 
 urlpatterns = [
     path("auth/register/", auth.RegisterController.as_view(), name="auth-register"),
@@ -50,4 +50,5 @@ urlpatterns = [
     path("tax-rates/<int:rate_id>/", shipping.TaxRateItemController.as_view(), name="tax-rate-detail"),
     path("vouchers/", vouchers.VoucherCollectionController.as_view(), name="voucher-list"),
     path("vouchers/<int:voucher_id>/", vouchers.VoucherItemController.as_view(), name="voucher-detail"),
+    path("checkout/quote/", checkout.CheckoutQuoteController.as_view(), name="checkout-quote"),
 ]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -156,7 +157,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.controllers.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.controllers.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -167,9 +168,13 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Trusted reverse proxies in front of the app. 0: the client address (throttles) is the socket's,
+# REMOTE_ADDR, and X-Forwarded-For is ignored; N: the Nth address from the right of X-Forwarded-For.
+# Always set: with DRF's default (None) the address is X-Forwarded-For as the client sent it.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
-if NUM_PROXIES:
-    REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"NUM_PROXIES must be 0 or more, not {NUM_PROXIES}.")
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "apps.core.controllers.errors.DomainExceptionHandler",
@@ -233,6 +238,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
+# Whether catalog prices include tax (tax is then the part of each amount that is tax) or exclude it (added).
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 
 # --- payments -------------------------------------------------------------------------------
 # PAYMENT_PROVIDER names a gateway class in apps/core/services/payments.py (GATEWAYS).

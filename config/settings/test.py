@@ -1,10 +1,11 @@
 """Test settings: a fast hasher; database and cache still come from DATABASE_URL / REDIS_URL."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="test-secret-key-not-for-production-0123456789abcdefghijkl")
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+INSTALLED_APPS = [*INSTALLED_APPS, "django_extensions"]  # dev extra: graph_models for the ERD check (tests/docs)

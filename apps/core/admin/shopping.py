@@ -1,11 +1,11 @@
-"""Admin of the shopping domain: orders (status moves through the state machine), carts, wishlists, idempotency keys."""
+"""Admin of the shopping domain: orders (status moves through the state machine), carts, wishlists."""
 
 from dependency_injector.wiring import Provide, inject
 from django.contrib import admin, messages
 
 from apps.core.admin.payments import PaymentInline
 from apps.core.exceptions import ServiceError
-from apps.core.models.shopping import Cart, CartItem, IdempotencyKey, Order, OrderLine, OrderStatus, WishlistItem
+from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
 from apps.core.services.shopping import OrderService
 
 
@@ -107,16 +107,3 @@ class WishlistItemAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "product__name", "product__sku")
     list_select_related = ("user", "product")
     raw_id_fields = ("user", "product")
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
-    """Checkout idempotency keys (read-only)."""
-
-    list_display = ("key", "user", "order", "created_at")
-    search_fields = ("key", "user__email")
-    list_select_related = ("user", "order")
-    readonly_fields = ("user", "key", "fingerprint", "order", "created_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False

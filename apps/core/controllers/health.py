@@ -45,7 +45,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"status": "ok", **states})
     # a 503 is also the error envelope, like every other error response
     response = envelope_response(
-        503, "service_unavailable", "The database does not answer.", status="unavailable", **states
+        503, "service_unavailable", "The database does not answer.", extra={"status": "unavailable", **states}
     )
     response["Retry-After"] = "5"
     return response

@@ -24,6 +24,13 @@ cache's add/incr/get, atomic within the process.
 counts too (uncounting it would cost a second round trip). A client that keeps retrying above the
 rate stays refused until it slows down: the safer choice against brute force.
 
+**Client address.** The address-keyed throttles (anon, login, register) key on DRF's
+`get_ident`: with `REST_FRAMEWORK["NUM_PROXIES"] = 0` (NUM_PROXIES, the default) it is the
+socket's REMOTE_ADDR and X-Forwarded-For is ignored; with N trusted proxies it is the Nth entry
+from the right of X-Forwarded-For, the one the outermost trusted proxy appended. The setting is
+always present: DRF's default (None) would trust the header as the client sent it, and a spoofed
+`X-Forwarded-For` would buy a fresh budget (tests/controllers/test_client_address.py).
+
 **Fail open.** When the cache is unreachable (django-redis IGNORE_EXCEPTIONS, the circuit breaker
 of `apps.core.infra.redis_breaker` open) every request is allowed and nothing is logged per request: the
 breaker logs the outage once. The API keeps working without Redis, unthrottled meanwhile.

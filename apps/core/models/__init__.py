@@ -7,10 +7,11 @@ imports its models through the domain package (`from apps.core.models.catalog im
 from apps.core.models.accounts import User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from apps.core.models.catalog import Category, Product, Review
+from apps.core.models.idempotency import IdempotencyKey
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
 from apps.core.models.shipping import Address, ShippingMethod, TaxRate
-from apps.core.models.shopping import Cart, CartItem, IdempotencyKey, Order, OrderLine, OrderStatus, WishlistItem
+from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
 
 __all__ = [
     "Address",

@@ -79,16 +79,6 @@ def test_idempotency_key_replay_returns_first_order_200(customer_client):
     assert product.stock == 3
 
 
-def test_idempotency_key_with_different_cart_is_422(customer_client):
-    add(customer_client, ProductFactory(stock=5))
-    assert customer_client.post("/api/orders/", HTTP_IDEMPOTENCY_KEY="k1").status_code == 201
-    add(customer_client, ProductFactory(stock=5))
-    response = customer_client.post("/api/orders/", HTTP_IDEMPOTENCY_KEY="k1")
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["code"] == "idempotency_key_mismatch"
-    assert Order.objects.count() == 1
-
-
 def test_malformed_idempotency_key_is_400(customer_client):
     add(customer_client, ProductFactory(stock=5))
     response = customer_client.post("/api/orders/", HTTP_IDEMPOTENCY_KEY="x" * 256)

@@ -41,7 +41,7 @@ def pending_order(user, total="25.00"):
 
 def test_pay_settles_and_marks_order_paid(service_with, customer):
     order = pending_order(customer, "25.00")
-    payment = service_with("succeed").pay(customer, order.pk, method="card")
+    payment, _ = service_with("succeed").pay(customer, order.pk, method="card")
     assert payment.status == PaymentStatus.SUCCEEDED
     assert str(payment.amount) == "25.00"
     assert payment.reference.startswith("sbx_")
@@ -52,13 +52,13 @@ def test_pay_settles_and_marks_order_paid(service_with, customer):
 
 def test_declined_payment_keeps_order_pending(service_with, customer):
     order = pending_order(customer)
-    payment = service_with("decline").pay(customer, order.pk, method="card")
+    payment, _ = service_with("decline").pay(customer, order.pk, method="card")
     assert payment.status == PaymentStatus.FAILED
     assert payment.failure_reason
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING
     # the customer may try again
-    assert service_with("succeed").pay(customer, order.pk, method="card").status == PaymentStatus.SUCCEEDED
+    assert service_with("succeed").pay(customer, order.pk, method="card")[0].status == PaymentStatus.SUCCEEDED
 
 
 def test_pay_non_pending_order_is_conflict(service_with, customer):
@@ -106,7 +106,7 @@ def event(reference: str, *, event_id: str = "evt_1", event_type: str = "payment
 
 def test_webhook_settles_pending_payment_once(service_with, customer):
     order = pending_order(customer)
-    payment = service_with("pending").pay(customer, order.pk, method="card")
+    payment, _ = service_with("pending").pay(customer, order.pk, method="card")
     body = event(payment.reference)
     service = service_with()
     first = service.handle_webhook(body, sign(SECRET, body))
@@ -121,7 +121,7 @@ def test_webhook_settles_pending_payment_once(service_with, customer):
 
 def test_webhook_failed_event(service_with, customer):
     order = pending_order(customer)
-    payment = service_with("pending").pay(customer, order.pk, method="card")
+    payment, _ = service_with("pending").pay(customer, order.pk, method="card")
     body = json.dumps(
         {"id": "evt_f", "type": "payment.failed", "data": {"reference": payment.reference, "reason": "stolen card"}}
     ).encode()
@@ -139,7 +139,7 @@ def test_webhook_failed_event(service_with, customer):
 )
 def test_webhook_bad_signature_changes_nothing(service_with, customer, signature):
     order = pending_order(customer)
-    payment = service_with("pending").pay(customer, order.pk, method="card")
+    payment, _ = service_with("pending").pay(customer, order.pk, method="card")
     with pytest.raises(InvalidSignatureError):
         service_with().handle_webhook(event(payment.reference), signature)
     payment.refresh_from_db()
@@ -151,7 +151,7 @@ def test_webhook_bad_signature_changes_nothing(service_with, customer, signature
 
 def test_webhook_signature_covers_exact_bytes(service_with, customer):
     order = pending_order(customer)
-    payment = service_with("pending").pay(customer, order.pk, method="card")
+    payment, _ = service_with("pending").pay(customer, order.pk, method="card")
     body = event(payment.reference)
     reserialized = json.dumps(json.loads(body), indent=2).encode()  # same JSON, other bytes
     with pytest.raises(InvalidSignatureError):

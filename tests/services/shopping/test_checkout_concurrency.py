@@ -1,5 +1,5 @@
 """Real concurrent transactions on PostgreSQL: checkouts never oversell, cancels restock once,
-an idempotency key places one order, a webhook event applies once.
+an idempotency key places one order (or makes one payment), a webhook event applies once.
 
 Each thread runs the service in its own database connection (Django opens one per thread);
 a barrier releases them together so their transactions overlap.
@@ -17,6 +17,7 @@ from apps.core.exceptions import IllegalTransitionError, InsufficientStockError
 from apps.core.models.catalog import Product
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
+from apps.core.services.idempotency import IdempotentRequest
 from apps.core.services.payments.gateways import SandboxGateway
 from apps.core.services.payments.payments import sign
 from tests.factories import ProductFactory, UserFactory
@@ -139,7 +140,8 @@ def test_concurrent_requests_with_one_idempotency_key_place_one_order(container)
     results = []
 
     def checkout():
-        order, created = container.order_service().place_order(buyer, idempotency_key="double-click")
+        key = IdempotentRequest.of("double-click", "POST", "/api/orders/", None)
+        order, created = container.order_service().place_order(buyer, idempotency=key)
         results.append((order.pk, created))
 
     outcomes = run_concurrently([checkout for _ in range(4)])
@@ -149,6 +151,24 @@ def test_concurrent_requests_with_one_idempotency_key_place_one_order(container)
     assert sorted(created for _, created in results) == [False, False, False, True]
     product.refresh_from_db()
     assert product.stock == 8
+
+
+def test_concurrent_payments_with_one_idempotency_key_charge_once(container):
+    buyer = UserFactory()
+    order = OrderFactory(user=buyer, total="10.00")
+    key = IdempotentRequest.of("pay-twice", "POST", f"/api/orders/{order.pk}/payments/", {"method": "card"})
+    results = []
+
+    def pay():
+        payment, created = container.payment_service().pay(buyer, order.pk, method="card", idempotency=key)
+        results.append((payment.pk, created))
+
+    outcomes = run_concurrently([pay for _ in range(4)])
+
+    assert outcomes == ["ok"] * 4  # each duplicate waited for the first and replayed its payment
+    assert len({pk for pk, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    assert Payment.objects.filter(order=order).count() == 1
 
 
 def test_concurrent_deliveries_of_one_webhook_event_apply_once(container):

@@ -1,4 +1,4 @@
-"""OrderService and the order state machine: checkout, idempotency, transitions, e-mails, caches."""
+"""OrderService and the order state machine: checkout, transitions, e-mails, caches (keys: test_order_idempotency)."""
 
 from decimal import Decimal
 
@@ -7,7 +7,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from apps.core.exceptions import (
     EmptyCartError,
-    IdempotencyKeyMismatchError,
     IllegalTransitionError,
     InsufficientStockError,
     NotFoundError,
@@ -15,11 +14,11 @@ from apps.core.exceptions import (
 )
 from apps.core.models.catalog import Product
 from apps.core.models.payments import PaymentStatus
-from apps.core.models.shopping import CartItem, IdempotencyKey, Order, OrderStatus
+from apps.core.models.shopping import CartItem, Order, OrderStatus
 from apps.core.services.catalog.products import ProductFilters
 from apps.core.services.shopping.order_status import TRANSITIONS, can_transition
 from tests.cached_reads import cached_list
-from tests.factories import AdminFactory, ProductFactory, UserFactory
+from tests.factories import AdminFactory, ProductFactory
 from tests.factories_shop import CartItemFactory, OrderFactory, OrderLineFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,52 +98,6 @@ def test_order_survives_later_price_change(order_service, customer):
         Decimal("80.00"),
     )
     assert again.total == Decimal("80.00")
-
-
-def test_idempotent_replay_returns_first_order(order_service, customer):
-    product = ProductFactory(stock=5)
-    fill_cart(customer, (product, 2))
-    first, created = order_service.place_order(customer, idempotency_key="key-1")
-    replay, replay_created = order_service.place_order(customer, idempotency_key="key-1")
-    assert created is True
-    assert replay_created is False
-    assert replay.pk == first.pk
-    assert Order.objects.count() == 1
-    product.refresh_from_db()
-    assert product.stock == 3
-
-
-def test_idempotency_key_with_different_cart_is_rejected(order_service, customer):
-    product = ProductFactory(stock=5)
-    fill_cart(customer, (product, 1))
-    order_service.place_order(customer, idempotency_key="key-1")
-    fill_cart(customer, (ProductFactory(stock=5), 1))
-    with pytest.raises(IdempotencyKeyMismatchError):
-        order_service.place_order(customer, idempotency_key="key-1")
-    assert Order.objects.count() == 1
-    assert CartItem.objects.filter(cart__user=customer).count() == 1
-
-
-def test_idempotency_keys_are_per_user(order_service, customer):
-    other = UserFactory()
-    fill_cart(customer, (ProductFactory(), 1))
-    fill_cart(other, (ProductFactory(), 1))
-    mine, _ = order_service.place_order(customer, idempotency_key="same")
-    theirs, created = order_service.place_order(other, idempotency_key="same")
-    assert created is True
-    assert theirs.pk != mine.pk
-    assert IdempotencyKey.objects.count() == 2
-
-
-def test_failed_checkout_does_not_burn_the_key(order_service, customer):
-    product = ProductFactory(stock=1)
-    fill_cart(customer, (product, 2))
-    with pytest.raises(InsufficientStockError):
-        order_service.place_order(customer, idempotency_key="retry-me")
-    CartItem.objects.filter(cart__user=customer).update(quantity=1)
-    order, created = order_service.place_order(customer, idempotency_key="retry-me")
-    assert created is True
-    assert order.lines.get().quantity == 1
 
 
 def test_list_page_own_orders_newest_first_admin_sees_all(order_service, customer):

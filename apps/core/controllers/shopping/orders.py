@@ -2,21 +2,18 @@
 `/api/orders/{id}/payments/`. Customers see their own orders (another's id is a 404); admins see all."""
 
 from dependency_injector.wiring import Provide, inject
-from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
+from apps.core.controllers.idempotency import IDEMPOTENCY_KEY, MISMATCH, created_or_replayed, idempotent_request
 from apps.core.controllers.responses import page_payload
 from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.payments import PaymentInputSerializer, PaymentOutputSerializer
 from apps.core.serializers.shopping import (
-    IDEMPOTENCY_KEY_PATTERN,
-    IdempotencyHeaderSerializer,
     OrderListQuerySerializer,
     OrderOutputSerializer,
     OrderStatusInputSerializer,
@@ -25,23 +22,6 @@ from apps.core.services.payments import PaymentService
 from apps.core.services.shopping import OrderService
 
 AUTH_ERRORS = {401: ErrorResponseSerializer}
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    name="Idempotency-Key",
-    location=OpenApiParameter.HEADER,
-    # What IdempotencyHeaderSerializer accepts (an empty header is a 400 `blank`).
-    type={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": settings.IDEMPOTENCY_KEY_MAX_LENGTH,
-        "pattern": IDEMPOTENCY_KEY_PATTERN,
-    },
-    required=False,
-    description="A client-chosen unique string (1-255 visible ASCII characters, e.g. a UUID) per checkout, "
-    "scoped to the user. A retry with the same key returns the order the first request created (200) "
-    "instead of placing a second one; reusing the key for a different cart is a 422 "
-    "(`idempotency_key_mismatch`).",
-)
 
 
 class IsAuthenticatedAdminForWrites(BasePermission):
@@ -95,21 +75,16 @@ class OrderCollectionController(APIView):
             401: ErrorResponseSerializer,
             409: OpenApiResponse(
                 ErrorResponseSerializer,
-                description="`insufficient_stock` or `product_unavailable` for a line; nothing changed.",
+                description="`insufficient_stock` or `product_unavailable` for a line (nothing changed), or "
+                "`idempotency_key_in_use`.",
             ),
-            422: OpenApiResponse(
-                ErrorResponseSerializer, description="`idempotency_key_mismatch`: the key was used for another cart."
-            ),
+            422: MISMATCH,
         },
     )
     @inject
     def post(self, request: Request, service: OrderService = Provide[Container.order_service]) -> Response:
-        header = IdempotencyHeaderSerializer(data={"idempotency_key": request.headers.get("Idempotency-Key")})
-        header.is_valid(raise_exception=True)
-        order, created = service.place_order(request.user, idempotency_key=header.validated_data["idempotency_key"])
-        return Response(
-            OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        order, created = service.place_order(request.user, idempotency=idempotent_request(request))
+        return Response(OrderOutputSerializer(order).data, status=created_or_replayed(created))
 
 
 class OrderItemController(APIView):
@@ -198,12 +173,20 @@ class OrderPaymentCollectionController(APIView):
         summary="Pay my pending order",
         description="Charges the order's total through the configured gateway. A settled payment moves the "
         "order to `paid`; a declined one is returned with `status: failed` and the order stays pending.",
+        parameters=[IDEMPOTENCY_KEY],
         request=PaymentInputSerializer,
         responses={
             201: PaymentOutputSerializer,
+            200: OpenApiResponse(
+                PaymentOutputSerializer, description="Replay: the payment an earlier request with this key made."
+            ),
             400: ErrorResponseSerializer,
             404: ErrorResponseSerializer,
-            409: OpenApiResponse(ErrorResponseSerializer, description="`order_not_payable` or `payment_in_progress`."),
+            409: OpenApiResponse(
+                ErrorResponseSerializer,
+                description="`order_not_payable`, `payment_in_progress` or `idempotency_key_in_use`.",
+            ),
+            422: MISMATCH,
             503: OpenApiResponse(ErrorResponseSerializer, description="The payment provider is unreachable."),
             **AUTH_ERRORS,
         },
@@ -212,5 +195,7 @@ class OrderPaymentCollectionController(APIView):
     def post(self, request: Request, order_id: int, service: PaymentService = Provide[Container.payment_service]):
         body = PaymentInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        payment = service.pay(request.user, order_id, method=body.validated_data["method"])
-        return Response(PaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED)
+        payment, created = service.pay(
+            request.user, order_id, method=body.validated_data["method"], idempotency=idempotent_request(request)
+        )
+        return Response(PaymentOutputSerializer(payment).data, status=created_or_replayed(created))

@@ -1,4 +1,4 @@
-"""The order aggregate: orders, their lines (snapshots) and the idempotency keys of checkouts.
+"""The order aggregate: orders and their lines (snapshots).
 
 Money is Decimal(12, 2) in the order's currency. Every rule a single row can state is a
 database constraint; the status workflow lives in `apps/core/services/order_status.py`.
@@ -76,23 +76,3 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
-
-
-class IdempotencyKey(models.Model):
-    """A client's `Idempotency-Key` for `POST /api/orders/`, unique per user.
-
-    `fingerprint` is the sha256 of the cart the first request checked out; `order` is what it made.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_user_key_unique")]
-
-    def __str__(self) -> str:
-        return self.key

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from apps.core.exceptions import ConflictError, InvalidInputError, InvalidSignatureError, NotFoundError
+from apps.core.infra.json_depth import loads_bounded
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.shopping import Order, OrderStatus
+from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.payments.gateways import ChargeRequest, PaymentGateway
 
 if TYPE_CHECKING:  # shopping depends on payments (the gateway); this is the type of an injected collaborator
@@ -54,12 +56,20 @@ class PaymentService:
         gateway: the provider chosen by PAYMENT_PROVIDER.
         state_machine: moves a settled order to `paid`.
         webhook_secret: PAYMENT_WEBHOOK_SECRET; empty rejects every webhook.
+        idempotency: replays a payment retried with the same `Idempotency-Key`.
     """
 
-    def __init__(self, gateway: PaymentGateway, state_machine: OrderStateMachine, webhook_secret: str) -> None:
+    def __init__(
+        self,
+        gateway: PaymentGateway,
+        state_machine: OrderStateMachine,
+        webhook_secret: str,
+        idempotency: IdempotencyService,
+    ) -> None:
         self._gateway = gateway
         self._state_machine = state_machine
         self._webhook_secret = webhook_secret
+        self._idempotency = idempotency
 
     def list_page(self, viewer: User, order_id: int, *, page: int, page_size: int) -> Page[Payment]:
         """Payments of one order, newest first: the viewer's own order, or any order for an admin.
@@ -74,19 +84,39 @@ class PaymentService:
         return paginate(qs, page=page, page_size=page_size)
 
     @transaction.atomic
-    def pay(self, user: User, order_id: int, *, method: str) -> Payment:
+    def pay(
+        self, user: User, order_id: int, *, method: str, idempotency: IdempotentRequest | None = None
+    ) -> tuple[Payment, bool]:
         """Charge the full total of the user's own pending order; a successful charge makes it `paid`.
 
         The amount and currency always come from the order, never from the client. A declined
         charge is recorded as a `failed` payment and the order stays `pending` (the client may
         try again); a `pending` charge is settled later by the webhook.
 
+        Args:
+            idempotency: the request's `Idempotency-Key` and fingerprint; a retry of the same request
+                returns the payment the first one made and charges nothing (IdempotencyService).
+
+        Returns:
+            (payment, created): created is False when the key replayed an earlier payment.
+
         Raises:
             NotFoundError: no such order, or another user's.
-            ConflictError: the order is not pending (`order_not_payable`) or a charge for it is
-                still pending at the provider (`payment_in_progress`).
+            ConflictError: the order is not pending (`order_not_payable`), a charge for it is
+                still pending at the provider (`payment_in_progress`), or a concurrent request
+                holds the key (`idempotency_key_in_use`).
+            IdempotencyKeyMismatchError: the key was used before for a different request.
             PaymentGatewayError: the provider could not be reached; nothing was recorded.
         """
+        return self._idempotency.run(
+            user,
+            idempotency,
+            resource_type="payment",
+            perform=lambda: self._charge(user, order_id, method),
+            load=lambda payment_id: Payment.objects.get(pk=payment_id),
+        )
+
+    def _charge(self, user: User, order_id: int, method: str) -> Payment:
         order = Order.objects.select_for_update().filter(pk=order_id, user=user).first()
         if order is None:
             raise NotFoundError(f"Order {order_id} does not exist.")
@@ -166,8 +196,8 @@ class PaymentService:
     @staticmethod
     def _parse(body: bytes) -> tuple[str, str, str, str]:
         try:
-            event = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            event = loads_bounded(body)
+        except ValueError:  # not JSON, not UTF-8, or nested too deep
             raise InvalidInputError("The body is not JSON.", code="parse_error") from None
         data = event.get("data") if isinstance(event, dict) else None
         event_id = event.get("id") if isinstance(event, dict) else None

@@ -11,8 +11,6 @@ cancellations never deadlock; taking stock last holds a hot product's row lock o
 UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constraint (>= 0).
 """
 
-import hashlib
-import json
 import secrets
 from decimal import Decimal
 
@@ -22,9 +20,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import (
-    ConflictError,
     EmptyCartError,
-    IdempotencyKeyMismatchError,
     InsufficientStockError,
     InvalidInputError,
     NotFoundError,
@@ -33,8 +29,9 @@ from apps.core.exceptions import (
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
-from apps.core.models.shopping import CartItem, IdempotencyKey, Order, OrderLine, OrderStatus
+from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
 from apps.core.services.catalog import CatalogCache
+from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.shopping.cart import locked_cart
 from apps.core.services.shopping.notifications import NotificationService
 from apps.core.services.shopping.order_status import OrderStateMachine
@@ -50,11 +47,6 @@ def new_order_number() -> str:
     return f"NX-{timezone.now():%Y%m%d}-{suffix}"
 
 
-def cart_fingerprint(lines: list[tuple[int, int]]) -> str:
-    """sha256 hex of a cart's (product_id, quantity) pairs, independent of their order."""
-    return hashlib.sha256(json.dumps(sorted(lines)).encode()).hexdigest()
-
-
 class OrderService:
     """Places orders from carts and lets owners (and admins) read and move them.
 
@@ -62,18 +54,24 @@ class OrderService:
         catalog_cache: checkout changes stock, so product lists and details are invalidated.
         notifier: queues the "order received" e-mail (sent after commit).
         state_machine: every status change goes through it.
+        idempotency: replays a checkout retried with the same `Idempotency-Key`.
     """
 
     def __init__(
-        self, catalog_cache: CatalogCache, notifier: NotificationService, state_machine: OrderStateMachine
+        self,
+        catalog_cache: CatalogCache,
+        notifier: NotificationService,
+        state_machine: OrderStateMachine,
+        idempotency: IdempotencyService,
     ) -> None:
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._state_machine = state_machine
+        self._idempotency = idempotency
 
     # --- checkout ------------------------------------------------------------------------
     @transaction.atomic
-    def place_order(self, user: User, *, idempotency_key: str | None = None) -> tuple[Order, bool]:
+    def place_order(self, user: User, *, idempotency: IdempotentRequest | None = None) -> tuple[Order, bool]:
         """Turn the user's cart into an order; snapshots prices, deducts stock, empties the cart.
 
         One transaction: the cart row is locked (one checkout per user at a time); the order and
@@ -84,35 +82,31 @@ class OrderService:
         invalidation happen only after commit.
 
         Args:
-            idempotency_key: the client's `Idempotency-Key`; a retry with the same key returns
-                the order the first request made instead of placing another.
+            idempotency: the request's `Idempotency-Key` and fingerprint; a retry of the same request
+                returns the order the first one placed, whatever the cart holds now (IdempotencyService).
 
         Returns:
-            (order, created): created is False when idempotency_key matched an earlier order.
+            (order, created): created is False when the key replayed an earlier order.
 
         Raises:
-            EmptyCartError: the cart is empty (and no earlier order holds the key).
+            EmptyCartError: the cart is empty (and the key replays nothing).
             InsufficientStockError: a line asks for more than is in stock; nothing changed.
             ProductUnavailableError: a line's product was deleted or deactivated; nothing changed.
-            IdempotencyKeyMismatchError: the key was used before for a different cart.
+            IdempotencyKeyMismatchError: the key was used before for a different request.
+            ConflictError: `idempotency_key_in_use`, a concurrent request holds the key.
             InvalidInputError: the order total would not fit Decimal(12, 2).
         """
+        return self._idempotency.run(
+            user,
+            idempotency,
+            resource_type="order",
+            perform=lambda: self._checkout(user),
+            load=lambda order_id: self._base_queryset().get(pk=order_id),
+        )
+
+    def _checkout(self, user: User) -> Order:
         cart = locked_cart(user)
         lines = list(CartItem.objects.filter(cart=cart).order_by("product_id").values_list("product_id", "quantity"))
-        fingerprint = cart_fingerprint(lines)
-        claim = None
-        if idempotency_key is not None:
-            earlier = self._replay(user, idempotency_key, fingerprint, cart_empty=not lines)
-            if earlier is not None:
-                return earlier, False
-            claim = self._claim(user, idempotency_key, fingerprint)
-            if claim is None:  # a concurrent request with the same key committed first
-                earlier = self._replay(user, idempotency_key, fingerprint, cart_empty=not lines)
-                if earlier is not None:
-                    return earlier, False
-                raise ConflictError(
-                    "A request with this Idempotency-Key is in progress.", code="idempotency_key_in_use"
-                )
         if not lines:
             raise EmptyCartError("The cart is empty.", attr=None)
 
@@ -142,9 +136,6 @@ class OrderService:
             line.order = order
         OrderLine.objects.bulk_create(order_lines)
         CartItem.objects.filter(cart=cart).delete()
-        if claim is not None:
-            claim.order = order
-            claim.save(update_fields=["order"])
         order = self._base_queryset().get(pk=order.pk)
         self._notifier.order_placed(order)  # sent after commit
         self._catalog_cache.products_changed()  # after commit
@@ -161,7 +152,7 @@ class OrderService:
             )
             if not taken:  # raising rolls back the order, its lines, the emptied cart and the key
                 self._raise_unavailable(product_id, quantity)
-        return order, True
+        return order
 
     # --- reads ---------------------------------------------------------------------------
     def list_page(self, viewer: User, *, status: str | None = None, page: int, page_size: int) -> Page[Order]:
@@ -216,29 +207,6 @@ class OrderService:
     def _visible(self, viewer: User) -> QuerySet[Order]:
         qs = self._base_queryset()
         return qs if viewer.is_staff else qs.filter(user=viewer)
-
-    def _replay(self, user: User, key: str, fingerprint: str, *, cart_empty: bool) -> Order | None:
-        record = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if record is None:
-            return None
-        # The first request emptied the cart, so an empty cart is the plain retry; a cart
-        # holding anything else means the key is being reused for a different order.
-        if not cart_empty and record.fingerprint != fingerprint:
-            raise IdempotencyKeyMismatchError(
-                "This Idempotency-Key was already used for a different cart.", attr="Idempotency-Key"
-            )
-        if record.order_id is None:
-            raise ConflictError("A request with this Idempotency-Key is in progress.", code="idempotency_key_in_use")
-        return self._base_queryset().get(pk=record.order_id)
-
-    @staticmethod
-    def _claim(user: User, key: str, fingerprint: str) -> IdempotencyKey | None:
-        """Insert the key row; None when another transaction holds the same (user, key)."""
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
-        except IntegrityError:
-            return None
 
     @staticmethod
     def _create_order(user: User, total: Decimal) -> Order:

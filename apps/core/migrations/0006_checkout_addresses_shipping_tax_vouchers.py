@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_perf_indexes'),
+        ('core', '0005_idempotency_requests'),
     ]
 
     operations = [

@@ -137,7 +137,7 @@ def corrected_search(text: str) -> str | None:
     syntax) is kept. A word a name holds is kept, as is a word with no close enough name word (it
     may still match a description). Among candidates the nearest wins, then one with the same first
     letter, then the nearest length, then alphabetical order. PostgreSQL only: one indexed query on
-    `core_search_word` (see migration 0006_search_words).
+    `core_search_word` (see migration 0007_search_words).
     """
     words = {w.lower() for w in _WORD.findall(text)}
     fixable = sorted(w for w in words if typo_budget(w) and len(w) <= _MAX_WORD)
@@ -170,7 +170,7 @@ def rebuild_search_words() -> tuple[int, int]:
     """Make `core_search_word` exactly the words of the names of public products (PostgreSQL only).
 
     Triggers add the words of new and renamed products as they are written (migration
-    0006_search_words) but never remove any; this drops the stale ones and adds any missing, in
+    0007_search_words) but never remove any; this drops the stale ones and adds any missing, in
     one transaction that readers do not wait for (a few seconds on a million products).
 
     Returns:

@@ -73,6 +73,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_checkout_addresses_shipping_tax_vouchers")]
+    dependencies = [("core", "0006_checkout_addresses_shipping_tax_vouchers")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

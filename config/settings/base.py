@@ -217,8 +217,6 @@ PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 # Product lists count exactly up to this many matches, then report the planner's estimate.
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
-# pg_trgm word_similarity a product name needs for the typo fallback of a search.
-SEARCH_TRIGRAM_THRESHOLD = env.float("SEARCH_TRIGRAM_THRESHOLD", default=0.3)
 
 # --- demo data -----------------------------------------------------------------------------
 # Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.

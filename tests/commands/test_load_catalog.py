@@ -234,3 +234,16 @@ def test_load_catalog_invalidates_cached_lists(api_client, write_json, django_ca
         run(write_json([record("C-1")]))
     assert api_client.get("/api/products/").json()["count"] == 1
     assert api_client.get("/api/categories/").json()["count"] == 1
+
+
+def test_load_catalog_insert_only_creates_missing_products_and_changes_no_existing_one(write_json):
+    path = write_json([record("A-1", price=5, stock=2)])
+    run(path)
+    Product.objects.filter(sku="A-1").update(stock=0, price=Decimal("7.00"))
+    path = write_json([record("A-1", price=5, stock=2), record("A-2"), {"sku": "bad"}])
+    out, err = StringIO(), StringIO()
+    call_command("load_catalog", str(path), "--insert-only", stdout=out, stderr=err)
+    assert "1 created, 1 already present (left as they are), 1 skipped (3 records" in out.getvalue()
+    assert Product.objects.filter(sku="A-1").values_list("stock", "price").get() == (0, Decimal("7.00"))
+    assert Product.objects.filter(sku="A-2").exists()
+    assert "record 2 (sku bad)" in err.getvalue()

@@ -3,17 +3,18 @@ unoptimized ORM query of the same filters returns: same ids, same order, same co
 
 import itertools
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from apps.core.management.commands.seed_catalog import line_word
 from apps.core.models.catalog import Category, Product
-from apps.core.services.catalog.product_queries import tsquery_sql
+from apps.core.services.catalog.product_search import corrected_search, tsquery_sql
 from apps.core.services.catalog.products import ProductFilters
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +78,9 @@ def naive(f: ProductFilters) -> list[int]:
                     )
                 )
                 return list(qs.order_by("tier", "-created_at", "-id").values_list("id", flat=True))
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
-            text = f.search.lower()
-            qs = qs.filter(RawSQL("%s <%% lower(name)", [text], output_field=BooleanField()))
-            if f.ordering is None:
-                qs = qs.annotate(sim=RawSQL("word_similarity(%s, lower(name))", [text], output_field=FloatField()))
-                return list(qs.order_by("-sim", "-id").values_list("id", flat=True))
+        else:  # the same search with its typos corrected, or nothing
+            corrected = corrected_search(f.search)
+            return naive(replace(f, search=corrected)) if corrected is not None else []
     return list(qs.order_by(ordering, tie).values_list("id", flat=True))
 
 

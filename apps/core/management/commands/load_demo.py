@@ -25,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, data_dir: Path, products: int, **options) -> None:
         catalog = data_dir / "products.json"
         if catalog.exists():
-            call_command("load_catalog", str(catalog), stdout=self.stdout)
+            # Insert-only: a second `make run` must not undo sales and admin edits of the demo shop.
+            call_command("load_catalog", str(catalog), insert_only=True, stdout=self.stdout)
         elif not Product.objects.exists():
             call_command("seed_catalog", products=products, stdout=self.stdout)
         admin = self._account(*DEMO_ADMIN, is_staff=True, is_superuser=True)

@@ -70,6 +70,7 @@ class ImportReport:
     Attributes:
         created / updated / unchanged / skipped: products created, changed by SKU, already
             identical to their record (not written), and records skipped.
+        kept: products whose SKU exists, left as they are by an insert-only import.
         categories_created: categories the file introduced (revived soft-deleted ones included).
         issues: one entry per skipped record, in file order.
     """
@@ -78,13 +79,14 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    kept: int = 0
     categories_created: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         """Records read from the file."""
-        return self.created + self.updated + self.unchanged + self.skipped
+        return self.created + self.updated + self.unchanged + self.skipped + self.kept
 
 
 @dataclass(frozen=True)
@@ -216,22 +218,23 @@ class CatalogImportService:
     def __init__(self, catalog_cache: CatalogCache) -> None:
         self._catalog_cache = catalog_cache
 
-    def load_file(self, path: Path) -> ImportReport:
-        """Import every valid record of a DummyJSON products file.
+    def load_file(self, path: Path, *, insert_only: bool = False) -> ImportReport:
+        """Import every valid record of a DummyJSON products file (see `load_records`).
 
         Raises:
             InvalidInputError: the file cannot be read as a product array (nothing is imported).
         """
-        return self.load_records(read_catalog_file(path))
+        return self.load_records(read_catalog_file(path), insert_only=insert_only)
 
     @transaction.atomic
-    def load_records(self, records: Sequence[object]) -> ImportReport:
+    def load_records(self, records: Sequence[object], *, insert_only: bool = False) -> ImportReport:
         """Import records in one transaction, each in its own savepoint.
 
         A product whose SKU exists (soft-deleted ones included) is updated: name, description,
         brand, price, stock and category; its slug, `is_active` and `deleted_at` are left as
-        an admin set them. New products are active. Existing categories keep their name; a
-        soft-deleted category named by the file is revived.
+        an admin set them. With `insert_only` (demo data) it is left entirely as it is, sales and
+        admin edits included, and counted as `kept`. New products are active. Existing categories
+        keep their name; a soft-deleted category a created or updated product needs is revived.
 
         Returns:
             The counts and the skipped records with their 0-based index and reason.
@@ -246,6 +249,9 @@ class CatalogImportService:
         categories = {c.slug: c for c in Category.objects.filter(slug__in={r.category_slug for _, r in parsed})}
         products = {p.sku: p for p in Product.objects.filter(sku__in={r.sku for _, r in parsed})}
         for index, record in parsed:
+            if insert_only and record.sku in products:
+                report.kept += 1
+                continue
             try:
                 with transaction.atomic():
                     category, category_created = self._category(record.category_slug, categories)

@@ -31,11 +31,9 @@ from apps.core.services.catalog.product_queries import (
     list_rows,
     order_fields,
     parse_position,
-    search_plan,
-    set_trigram_threshold,
-    trigram_plan,
     uses_postgres,
 )
+from apps.core.services.catalog.product_search import corrected_search, search_plan
 
 
 @dataclass(frozen=True)
@@ -133,24 +131,27 @@ class ProductLister:
         return search_plan(qs, f.search, f.ordering)
 
     def _plan_and_count(self, f: ProductFilters) -> CountedPlan:
-        """The plan and its (cached) count; a search that finds nothing in full text falls back to trigrams."""
+        """The plan and its (cached) count; a search that finds nothing in full text is retried with its
+        typos corrected (`corrected_search`), and finds nothing when there is nothing to correct."""
         public = self._public_queryset(f)
         plan = self._plan(f, public)
 
-        def compute() -> tuple[int, bool, bool]:
-            """(count, is_estimate, uses_trigram_fallback)."""
+        def compute() -> tuple[int, bool, str | None]:
+            """(count, is_estimate, the corrected search text when the typo fallback is used)."""
             count, estimated = bounded_count(plan.matches, plan.estimate_parts, limit=self._count_exact_limit)
-            if count == 0 and f.search and uses_postgres():
-                set_trigram_threshold()
-                fallback = trigram_plan(public, f.search, f.ordering).matches
-                return (*bounded_count(fallback, limit=self._count_exact_limit), True)
-            return count, estimated, False
+            corrected = corrected_search(f.search) if count == 0 and f.search and uses_postgres() else None
+            if corrected is not None:
+                fallback = search_plan(public, corrected, f.ordering)
+                return (
+                    *bounded_count(fallback.matches, fallback.estimate_parts, limit=self._count_exact_limit),
+                    corrected,
+                )
+            return count, estimated, None
 
         key = CatalogCache.product_list_key(**{**asdict(f), "ordering": None}, kind="count")  # any ordering
-        count, estimated, fallback = self._cache.get_or_compute(key, compute)
-        if fallback:
-            set_trigram_threshold()
-            plan = trigram_plan(public, f.search, f.ordering)
+        count, estimated, corrected = self._cache.get_or_compute(key, compute)
+        if isinstance(corrected, str):
+            plan = search_plan(public, corrected, f.ordering)
         return CountedPlan(plan, count, estimated)
 
     def _cursor_page(self, counted: CountedPlan, token: str, page_size: int, extra: dict) -> Page[Product]:

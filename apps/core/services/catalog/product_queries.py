@@ -12,22 +12,20 @@ rows with their categories.
 Relevance is defined this way, rather than by `ts_rank_cd`, because a rank must be computed
 for every matching row before the first page can be returned: ~280,000 rows for a common word
 on a million products. Tiers keep the "name and SKU above description" weighting and stay index
-ordered, with exact results (see README, "Performance").
+ordered, with exact results (see README, "Performance"). The search plans themselves are built
+in `product_search`.
 """
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 
 from apps.core.exceptions import InvalidInputError
 from apps.core.models.catalog import Product
@@ -35,15 +33,12 @@ from apps.core.models.catalog import Product
 ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
 DEFAULT_ORDERING = "-created_at"
 RELEVANCE = "relevance"
-SIMILARITY = "similarity"
-SEARCH_CONFIG = "english"
 
-_LAST_WORD = re.compile(r"(?:^|\s)([0-9A-Za-z]+)$")
-_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int", "similarity": "float"}
+_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int"}
 
 
 def uses_postgres() -> bool:
-    """True when the default database is PostgreSQL (full-text search, trigram fallback, estimates)."""
+    """True when the default database is PostgreSQL (full-text search, typo tolerance, estimates)."""
     return connection.vendor == "postgresql"
 
 
@@ -60,7 +55,7 @@ class ListPlan:
     """How to read one list.
 
     Attributes:
-        ordering: the name cursors are bound to (an ORDERINGS value, RELEVANCE or SIMILARITY).
+        ordering: the name cursors are bound to (an ORDERINGS value or RELEVANCE).
         segments: concatenated in order, they are the list.
         matches: every row of the list, unordered (what `count` counts).
         estimate_parts: querysets whose union is `matches`, for the count's estimate (see
@@ -86,115 +81,6 @@ class Key:
 def order_fields(ordering: str) -> tuple[str, str]:
     """The total order of a public ordering: the field plus `id` in the same direction."""
     return ordering, "-id" if ordering.startswith("-") else "id"
-
-
-def tsquery_sql(text: str) -> tuple[str, list[str]]:
-    """SQL (and params) of the tsquery for a search box text.
-
-    `websearch_to_tsquery` semantics ("quoted phrases", `or`, `-excluded`), and the last word,
-    when it is a plain word still being typed, also matches as a prefix ("ipho" finds "iPhone").
-    The prefix is the word as typed, not its stem: "apple" must not find "apply" ('appl':*).
-    """
-    split = _prefix_split(text)
-    if split is None:
-        return f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)", [text]
-    head, word = split
-    (stem_sql, stem_params), (prefix_sql, prefix_params) = _last_word_tsqueries(word)
-    return _and_head(head, f"({stem_sql} || {prefix_sql})", [*stem_params, *prefix_params])
-
-
-def tsquery_alternatives(text: str) -> list[tuple[str, list[str]]]:
-    """The two tsqueries whose OR is `tsquery_sql(text)` when its last word is also a prefix, else [].
-
-    The last word as a stem, and as a prefix (each with the rest of the text). They mostly match
-    the same rows ("semi" and 'semi':*), which the planner, taking OR branches as independent,
-    cannot know: for a word in 27% of the rows it estimates the OR at 46%.
-    """
-    split = _prefix_split(text)
-    if split is None:
-        return []
-    head, word = split
-    return [_and_head(head, sql, params) for sql, params in _last_word_tsqueries(word)]
-
-
-def _last_word_tsqueries(word: str) -> list[tuple[str, list[str]]]:
-    """The last word as a stem, and as a prefix (the word as typed, not its stem): (SQL, params) each."""
-    return [(f"to_tsquery('{SEARCH_CONFIG}', %s)", [word]), ("to_tsquery('simple', %s)", [f"{word.lower()}:*"])]
-
-
-def _and_head(head: str, sql: str, params: list[str]) -> tuple[str, list[str]]:
-    """The tsquery `sql` ANDed with the text before the last word (websearch semantics), when there is one."""
-    if not head:
-        return sql, params
-    return f"(websearch_to_tsquery('{SEARCH_CONFIG}', %s) && {sql})", [head, *params]
-
-
-def _prefix_split(text: str) -> tuple[str, str] | None:
-    """(the text before the last word, the last word) when that word also matches as a prefix."""
-    match = _LAST_WORD.search(text)
-    if not match or text.count('"') % 2:
-        return None
-    head, word = text[: match.start(1)].rstrip(), match.group(1)
-    if word.lower() == "or" or head.lower().endswith(" or") or head.lower() == "or":
-        return None
-    return head, word
-
-
-def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
-    """The plan of a PostgreSQL search over the public rows `qs` (already filtered).
-
-    Full text over the stored, weighted `search_vector` (name, SKU, brand, description) or an
-    exact, case-insensitive SKU match. Without an explicit `ordering`: relevance (see the module
-    docstring). When this finds nothing the caller switches to `trigram_plan`.
-    """
-    sql, params = tsquery_sql(text)
-    fts = RawSQL(f"search_vector @@ {sql}", params, output_field=BooleanField())
-    by_sku = Q(sku__iexact=text)
-    matches = qs.filter(Q(fts) | by_sku)
-    parts = tuple(
-        qs.filter(Q(RawSQL(f"search_vector @@ {part_sql}", part_params, output_field=BooleanField())) | by_sku)
-        for part_sql, part_params in tsquery_alternatives(text)
-    )
-    if ordering is not None:
-        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches, parts)
-    sku_id = qs.filter(by_sku).values_list("id", flat=True).first()
-    in_name = RawSQL(f"name_vector @@ {sql}", params, output_field=BooleanField())
-    text_matches = qs.filter(fts).exclude(pk=sku_id) if sku_id else qs.filter(fts)
-    return ListPlan(
-        RELEVANCE,
-        [
-            Segment(qs.filter(pk=sku_id) if sku_id else qs.none(), ("-id",)),
-            Segment(text_matches.filter(in_name), ("-created_at", "-id")),
-            Segment(text_matches.filter(~Q(in_name)), ("-created_at", "-id")),
-        ],
-        matches,
-        parts,
-    )
-
-
-def trigram_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
-    """Names within a typo or so of the text: pg_trgm `<%` (word_similarity at least
-    SEARCH_TRIGRAM_THRESHOLD, see `set_trigram_threshold`) on the GIN trigram index of lower(name)."""
-    lowered = text.lower()
-    near = RawSQL("%s <%% lower(name)", [lowered], output_field=BooleanField())
-    similarity = RawSQL("word_similarity(%s, lower(name))", [lowered], output_field=FloatField())
-    matches = qs.filter(near).annotate(similarity=similarity)
-    if ordering is not None:
-        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches)
-    return ListPlan(SIMILARITY, [Segment(matches, ("-similarity", "-id"))], matches)
-
-
-def set_trigram_threshold() -> None:
-    """Set pg_trgm's word_similarity_threshold (the `<%` operator) to SEARCH_TRIGRAM_THRESHOLD.
-
-    Session-level on the current connection: only the typo fallback uses `<%`, and setting it
-    inside a transaction instead would cost three extra statements on every list request.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
-        )
 
 
 def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = (), *, limit: int) -> tuple[int, bool]:
@@ -268,7 +154,7 @@ def _fetch(segment: Segment, qs: QuerySet, order: Sequence[str], index: int, sta
 
     Plain segments load the page's rows with their categories in the same statement, through a
     deferred join: `WHERE id IN (SELECT id ... ORDER BY ... LIMIT/OFFSET)`, whose inner part is
-    an index-only range scan. Annotated segments (trigram similarity) return ids and keys; the
+    an index-only range scan. Annotated segments (computed sort keys) return ids and keys; the
     caller loads their rows.
     """
     fields = [f.lstrip("-") for f in segment.order]
@@ -366,8 +252,6 @@ def parse_position(plan: ListPlan, payload: dict) -> tuple[int, list]:
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(value)
                 parsed = value
-            elif kind == "float":
-                parsed = float(value)
             elif kind == "str" and isinstance(value, str):
                 parsed = value
             else:

@@ -101,19 +101,20 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="nexus"),
             "OPTIONS": {
-                # DefaultClient plus a circuit breaker: a down Redis costs one timeout, not one per call.
-                "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
+                # One pool per process whose connections fail fast while Redis is down: a down Redis
+                # costs one timeout, not one per call (apps.core.infra.redis_breaker).
+                "CONNECTION_POOL_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerPool",
+                "CONNECTION_POOL_KWARGS": {"circuit_open_s": env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)},
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_S", default=0.25),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_S", default=0.25),
-                # Redis is an optimisation: a failing cache call logs and behaves as a miss.
-                # The breaker logs each outage once (apps.core.infra.redis_breaker), not one traceback per call.
+                # Redis is an optimisation: a failing cache call behaves as a miss. The breaker logs
+                # each outage once, not one traceback per call.
                 "IGNORE_EXCEPTIONS": True,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nexus"}}
-REDIS_CIRCUIT_OPEN_S = env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 DJANGO_REDIS_LOGGER = "apps.core.infra.redis_breaker"

@@ -80,8 +80,6 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE_S", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that skips SELECT 1 for a connection known alive.
-    DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
@@ -89,6 +87,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
         }
     )
+    if env.bool("DB_POOL", default=False):
+        # Django's own pool (psycopg_pool, one per process) instead of persistent connections. With
+        # CONN_HEALTH_CHECKS the pool checks a connection (a round trip) on every checkout.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_POOL_CHECK", default=True)
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT_S", default=5.0),
+        }
+    else:
+        # Django's backend with a health check that skips SELECT 1 for a connection known alive.
+        DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -244,6 +244,26 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.stop(save=False)
 
 
+def breaker_cache(location: str, *, open_s: float = 5.0, key_prefix: str = ""):
+    """A django-redis cache on `location` as configured in production: the breaker's pool, failures ignored.
+
+    Args:
+        location: a redis:// URL (each URL gets its own pool, hence its own breaker, per process).
+        open_s: the breaker's probe interval, seconds.
+        key_prefix: the cache's KEY_PREFIX.
+    """
+    from django_redis.cache import RedisCache
+
+    options = {
+        "CONNECTION_POOL_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerPool",
+        "CONNECTION_POOL_KWARGS": {"circuit_open_s": open_s},
+        "SOCKET_CONNECT_TIMEOUT": 0.25,
+        "SOCKET_TIMEOUT": 0.25,
+        "IGNORE_EXCEPTIONS": True,
+    }
+    return RedisCache(location, {"KEY_PREFIX": key_prefix, "OPTIONS": options})
+
+
 @dataclass
 class PostgresCluster:
     """A private PostgreSQL cluster in `directory`, run as the `postgres` OS user on `port`."""

@@ -81,8 +81,6 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE_S", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that skips SELECT 1 for a connection known alive.
-    DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
@@ -90,6 +88,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
         }
     )
+    if env.bool("DB_POOL", default=False):
+        # Django's own pool (psycopg_pool, one per process) instead of persistent connections. With
+        # CONN_HEALTH_CHECKS the pool checks a connection (a round trip) on every checkout.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_POOL_CHECK", default=True)
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT_S", default=5.0),
+        }
+    else:
+        # Django's backend with a health check that skips SELECT 1 for a connection known alive.
+        DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -102,19 +113,20 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="nexus"),
             "OPTIONS": {
-                # DefaultClient plus a circuit breaker: a down Redis costs one timeout, not one per call.
-                "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
+                # One pool per process whose connections fail fast while Redis is down: a down Redis
+                # costs one timeout, not one per call (apps.core.infra.redis_breaker).
+                "CONNECTION_POOL_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerPool",
+                "CONNECTION_POOL_KWARGS": {"circuit_open_s": env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)},
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_S", default=0.25),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT_S", default=0.25),
-                # Redis is an optimisation: a failing cache call logs and behaves as a miss.
-                # The breaker logs each outage once (apps.core.infra.redis_breaker), not one traceback per call.
+                # Redis is an optimisation: a failing cache call behaves as a miss. The breaker logs
+                # each outage once, not one traceback per call.
                 "IGNORE_EXCEPTIONS": True,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nexus"}}
-REDIS_CIRCUIT_OPEN_S = env.float("REDIS_CIRCUIT_OPEN_S", default=5.0)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 DJANGO_REDIS_LOGGER = "apps.core.infra.redis_breaker"

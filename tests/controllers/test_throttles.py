@@ -13,6 +13,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.module_loading import import_string
 from django_redis.cache import RedisCache
 from rest_framework.request import Request
@@ -21,9 +22,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from apps.core.controllers import throttles
 from apps.core.controllers.throttles import AnonymousClientThrottle, SlidingWindowThrottle
-from apps.core.infra.redis_breaker import CircuitBreakerClient
+from apps.core.infra.redis_breaker import breaker_of
 from apps.core.infra.throttle_counters import count_hit
-from tests.live import free_port
+from tests.live import breaker_cache, free_port, redis_server, wait_until
 
 ON_REDIS = settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
 needs_redis = pytest.mark.skipif(not ON_REDIS, reason="needs Redis (set REDIS_URL)")
@@ -74,10 +75,9 @@ def allowed_in(n: int) -> list[bool]:
     return [check()[0] for _ in range(n)]
 
 
-def redis_cache(location: str, client_class: str) -> RedisCache:
-    """A real django-redis cache with the given client class, failures ignored as in production."""
-    options = {"CLIENT_CLASS": client_class, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}
-    return RedisCache(location, {"KEY_PREFIX": "thr-test", "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}})
+def redis_cache(location: str, open_s: float = 5.0) -> RedisCache:
+    """A real django-redis cache with the circuit breaker's pool, failures ignored as in production."""
+    return breaker_cache(location, open_s=open_s, key_prefix="thr-test")
 
 
 # --- window arithmetic ----------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_a_throttle_check_is_one_redis_round_trip(clock, anon_rate, monkeypatch)
 @pytest.fixture
 def dead_redis(monkeypatch) -> RedisCache:
     """The throttles' cache replaced by a real django-redis cache on a closed port, as configured in production."""
-    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "apps.core.infra.redis_breaker.CircuitBreakerClient")
+    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
     monkeypatch.setattr(SlidingWindowThrottle, "cache", dead)
     return dead
 
@@ -226,8 +226,7 @@ def test_allow_request_fails_open_quickly_and_quietly_when_redis_is_down(dead_re
     elapsed = time.monotonic() - started
     assert results == [True] * 50
     assert elapsed < 2
-    assert isinstance(dead_redis.client, CircuitBreakerClient)
-    assert dead_redis.client.breaker.is_open
+    assert breaker_of(dead_redis).is_open
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == ["cache unreachable; circuit opened for 5.0s"]  # the breaker's one line
 
@@ -239,28 +238,28 @@ def test_requests_are_served_when_the_throttle_cache_is_down(dead_redis, anon_ra
     assert [client.get("/api/categories/").status_code for _ in range(5)] == [200] * 5
 
 
-# --- the counters on other clients --------------------------------------------------------
-@needs_redis
-def test_count_hit_on_a_plain_django_redis_client_counts_the_same():
-    plain = redis_cache(settings.CACHES["default"]["LOCATION"], "django_redis.client.DefaultClient")
-    assert not hasattr(plain.client, "hit_window")  # add + incr + get
-    assert [count_hit(plain, "k:2", "k:1", 60) for _ in range(2)] == [(1, 0), (2, 0)]
-    assert count_hit(plain, "k:3", "k:2", 60) == (1, 2)
-    assert 55 <= plain.ttl("k:3") <= 60
+# --- the counters on other caches, and around an outage -------------------------------------
+def test_count_hit_on_locmem_counts_the_same():
+    local = LocMemCache("thr-test-locmem", {})
+    assert [count_hit(local, "k:2", "k:1", 60) for _ in range(2)] == [(1, 0), (2, 0)]
+    assert count_hit(local, "k:3", "k:2", 60) == (1, 2)
 
 
-def test_count_hit_on_a_down_plain_django_redis_client_is_none():
-    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "django_redis.client.DefaultClient")
+def test_count_hit_on_a_down_redis_is_none():
+    dead = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
     assert count_hit(dead, "k:2", "k:1", 60) is None
 
 
-@needs_redis
-def test_the_hit_that_ends_an_outage_is_counted_once():
-    """The breaker repeats a read that ended an outage (after the epoch bump), never a count."""
-    live = redis_cache(settings.CACHES["default"]["LOCATION"], "apps.core.infra.redis_breaker.CircuitBreakerClient")
-    breaker = live.client.breaker
-    breaker.record_failure()  # an outage was seen ...
-    breaker.open_s = 0  # ... and the circuit is half-open: the next call probes Redis
-    assert count_hit(live, "k:2", "k:1", 60) == (1, 0)
-    assert not breaker.is_open
-    assert count_hit(live, "k:2", "k:1", 60) == (2, 0)
+def test_no_hit_is_counted_while_the_circuit_is_open_and_counting_resumes_after(tmp_path):
+    """Hits during an outage are refused (None: fail open); after the probe closes the circuit they count once each."""
+    with redis_server(tmp_path) as server:
+        live = redis_cache(server.url, open_s=0.1)
+        assert count_hit(live, "k:2", "k:1", 60) == (1, 0)
+        assert 55 <= live.ttl("k:2") <= 60
+        server.stop(save=True)
+        assert count_hit(live, "k:2", "k:1", 60) is None  # the failure opens the circuit
+        breaker = breaker_of(live)
+        assert count_hit(live, "k:2", "k:1", 60) is None  # refused at once while the circuit is open
+        server.start()
+        assert wait_until(lambda: not breaker.failed, timeout_s=5)
+        assert [count_hit(live, "k:2", "k:1", 60) for _ in range(2)] == [(2, 0), (3, 0)]

@@ -1,5 +1,7 @@
 """Unit-level pieces behind the fault tests: the Redis circuit breaker's states, the database timeouts."""
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
@@ -38,6 +40,32 @@ def test_breaker_opens_on_failure_half_opens_after_interval_and_recovers_once(mo
     assert recoveries == [clock.now]  # the recovery hook (epoch bump) ran once
     breaker.record_success()
     assert len(recoveries) == 1
+
+
+def test_with_a_probe_only_the_probe_thread_gets_through_until_recovery_ran_without_a_failure():
+    """Regular calls wait for the probe; a failure while on_recovery runs keeps the circuit failed."""
+    probed, recovered = threading.Event(), threading.Event()
+    calls_admitted_during_recovery = []
+    failures_left = [1]  # the first recovery fails (e.g. the epoch write), the second succeeds
+
+    def on_recovery() -> None:
+        calls_admitted_during_recovery.append(breaker.admits())  # the probe's thread
+        if failures_left[0]:
+            failures_left[0] -= 1
+            breaker.record_failure()
+        else:
+            recovered.set()
+
+    breaker = CircuitBreaker(open_s=0.05, on_recovery=on_recovery, probe=probed.set)
+    breaker.record_failure()
+    assert not breaker.admits()
+    assert recovered.wait(timeout=5)
+    assert probed.is_set()
+    assert calls_admitted_during_recovery == [True, True]
+    breaker._prober.join(timeout=5)
+    assert not breaker._prober.is_alive()
+    assert not breaker.failed
+    assert breaker.admits()
 
 
 @pytest.mark.postgres

@@ -2,7 +2,7 @@
 
 Observed through a live gunicorn wired to a private redis-server:
 - during the outage every endpoint answers correctly from the database (no 5xx), quickly: the
-  circuit breaker (apps/core/cache.py) turns each cache call into an instant miss;
+  circuit breaker (apps.core.infra.redis_breaker) turns each cache call into an instant miss;
 - a product renamed during the outage loses its list cache generation bump (Redis was down),
   yet after Redis is back no pre-outage page is served: the recovery epoch hides them;
 - caching resumes: new list pages land in Redis again.
@@ -12,11 +12,21 @@ import pickle
 import time
 
 import redis
-from django_redis.cache import RedisCache
 
-from apps.core.infra.redis_breaker import CACHE_EPOCH_KEY, CircuitBreakerClient
+from apps.core.infra.redis_breaker import breaker_of
+from apps.core.infra.versioned_cache import CACHE_EPOCH_KEY, CacheKey, VersionedCache
 from tests.contract.seed import ADMIN, CUSTOMER
-from tests.live import base_env, dedicated_database, free_port, gunicorn, http, login, redis_server, wait_until
+from tests.live import (
+    base_env,
+    breaker_cache,
+    dedicated_database,
+    free_port,
+    gunicorn,
+    http,
+    login,
+    redis_server,
+    wait_until,
+)
 
 RENAMED = "Renamed while Redis was down"
 PUBLIC_READS = [
@@ -138,55 +148,40 @@ def test_redis_outage_serves_from_database_and_never_stale_after(tmp_path):
 
 def test_circuit_breaker_opens_on_a_down_cache():
     """Against an unreachable Redis the first call opens the circuit; the rest never touch the network."""
-    backend = RedisCache(
-        f"redis://127.0.0.1:{free_port()}/0",
-        {
-            "OPTIONS": {
-                "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
-                "SOCKET_CONNECT_TIMEOUT": 0.25,
-                "SOCKET_TIMEOUT": 0.25,
-                "IGNORE_EXCEPTIONS": True,
-            }
-        },
-    )
-    assert isinstance(backend.client, CircuitBreakerClient)
+    backend = breaker_cache(f"redis://127.0.0.1:{free_port()}/0")
     started = time.monotonic()
     results = [backend.get(f"k{n}") for n in range(50)]
     elapsed = time.monotonic() - started
     print(f"50 reads against a down Redis: {elapsed * 1000:.0f} ms")
     assert results == [None] * 50
-    assert backend.client.breaker.is_open
+    assert breaker_of(backend).is_open
 
 
-def test_the_epoch_is_replaced_when_redis_returns_even_without_another_call(tmp_path, settings):
+def test_the_epoch_is_replaced_when_redis_returns_even_without_another_call(tmp_path):
     """The process that lost a bump replaces the epoch on its own: its breaker probes in the background.
 
     Otherwise the epoch would wait for this process's next cache call, and other processes, which
-    never saw the outage, would serve pre-outage pages until then.
+    never saw the outage, would serve pre-outage pages until then. The breaker only announces the
+    recovery (`cache_recovered`); the VersionedCache, subscribed to it, replaces its epoch.
     """
-    settings.REDIS_CIRCUIT_OPEN_S = 0.2
     with redis_server(tmp_path) as cache_server:
-        backend = RedisCache(
-            cache_server.url,
-            {
-                "OPTIONS": {
-                    "CLIENT_CLASS": "apps.core.infra.redis_breaker.CircuitBreakerClient",
-                    "SOCKET_CONNECT_TIMEOUT": 0.25,
-                    "SOCKET_TIMEOUT": 0.25,
-                    "IGNORE_EXCEPTIONS": True,
-                }
-            },
-        )
+        backend = breaker_cache(cache_server.url, open_s=0.2)
+        versioned = VersionedCache(backend, timeout_s=60)  # subscribed while it lives
         raw = redis.Redis.from_url(cache_server.url)
         epoch_key = backend.client.make_key(CACHE_EPOCH_KEY)
         backend.set(CACHE_EPOCH_KEY, "before", timeout=None)
         cache_server.stop(save=True)  # Redis goes away with its data
         backend.set("list:products:generation", "lost bump", timeout=None)  # fails: the circuit opens
-        assert backend.client.breaker.failed
+        breaker = breaker_of(backend)
+        assert breaker.failed
+        assert backend.get(CACHE_EPOCH_KEY) is None  # refused at once, not sent
         cache_server.start()  # back, with the old epoch
         assert raw.get(epoch_key) is not None
         replaced = wait_until(lambda: pickle.loads(raw.get(epoch_key)) != "before", timeout_s=5)
         assert replaced  # no call was made on `backend` since the failure
-        assert not backend.client.breaker.failed
-        assert wait_until(lambda: not backend.client.breaker._prober.is_alive(), timeout_s=2)
+        assert wait_until(lambda: not breaker.failed, timeout_s=2)
+        epoch = pickle.loads(raw.get(epoch_key))
+        assert backend.get(CACHE_EPOCH_KEY) == epoch  # calls go through again
+        assert versioned.lookup(CacheKey("products"), create=True).version.startswith(f"{epoch}.")
+        assert wait_until(lambda: not breaker._prober.is_alive(), timeout_s=2)
         raw.close()

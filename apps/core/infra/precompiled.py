@@ -5,6 +5,18 @@ key that takes about 0.6 ms on the 2-core machines we measure on, more than Post
 run it (issue 4: the uncached product detail has a 3 ms budget in all). A `PrecompiledQuery`
 keeps the SQL, the select list and Django's own row populators (the ones `ModelIterable` uses)
 per connection, and on each call only swaps the parameter values and builds the instances.
+
+Why not something supported: psycopg 3's server-side prepared statements (Django's
+`OPTIONS["server_side_binding"]` + `OPTIONS["prepare_threshold"]`) save PostgreSQL's parse and
+plan, not Django's compilation, which is the larger part; `benchmarks/detail_read.py` measures
+both (figures in the README's performance notes).
+
+What it relies on, beyond Django's documented API: `SQLCompiler.as_sql()`, its `select`,
+`klass_info` and `annotation_col_map` attributes, `get_converters`/`apply_converters`,
+`django.db.models.query.get_related_populators` and `Model.from_db`: the pieces `ModelIterable`
+uses. They are internal, so this module refuses to load on a Django outside `TESTED_DJANGO`
+(`ImproperlyConfigured` at start-up: services import it when `AppConfig.ready()` builds the
+container), and tests/services/infra/test_precompiled.py proves the rows equal the ORM's.
 """
 
 import weakref
@@ -12,9 +24,37 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import django
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+TESTED_DJANGO = ((5, 2),)
+"""Django (major, minor) versions whose internals this module was checked against (CI runs the tests on them)."""
+
+PLACEHOLDER_ID = -7_770_001
+"""The default placeholder: a primary key no row has (ids are positive), passed to `build` while the
+SQL is compiled and found among its parameters to learn where each call's value goes."""
+
+
+def check_django_version(version: tuple = django.VERSION) -> None:
+    """Refuse a Django whose internals this module was not tested against.
+
+    Args:
+        version: `django.VERSION`-shaped tuple (major, minor, ...).
+
+    Raises:
+        ImproperlyConfigured: `version[:2]` is not in `TESTED_DJANGO`.
+    """
+    if tuple(version[:2]) not in TESTED_DJANGO:
+        raise ImproperlyConfigured(
+            f"apps.core.infra.precompiled uses Django internals tested on {TESTED_DJANGO}, not Django "
+            f"{version[0]}.{version[1]}: run tests/services/infra/test_precompiled.py on it, then extend TESTED_DJANGO."
+        )
+
+
+check_django_version()  # at import, i.e. at start-up: fail loudly, not with wrong rows later
 
 M = TypeVar("M", bound=Model)
 
@@ -33,7 +73,9 @@ class _Compiled:
 
 
 class PrecompiledQuery(Generic[M]):
-    """A model query, compiled once per connection, returning its first row as a model instance.
+    """A model query, compiled once per connection (lazily, at its first call on it), returning its first row.
+
+    Constructing one runs nothing: no SQL is built until `first` is called.
 
     Args:
         build: makes the queryset from the placeholder values, e.g.
@@ -41,7 +83,7 @@ class PrecompiledQuery(Generic[M]):
             model instances (no `values()`, no annotations) and should fix its ordering.
         placeholders: sample values passed to `build`; each must appear exactly once among the
             compiled SQL's parameters, where the caller's values replace it. Use values no real
-            query passes (e.g. a negative id).
+            query passes; default: one `PLACEHOLDER_ID`.
         using: the database alias.
 
     Raises:
@@ -51,7 +93,7 @@ class PrecompiledQuery(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[M]], *placeholders: Any, using: str = DEFAULT_DB_ALIAS) -> None:
         self._build = build
-        self._placeholders = placeholders
+        self._placeholders = placeholders or (PLACEHOLDER_ID,)
         self._using = using
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -1,99 +1,79 @@
-"""A django-redis client with a circuit breaker, the recovery epoch of the list cache, window counters.
+"""A circuit breaker for Redis at the connection level, and the `cache_recovered` signal.
 
-Redis is an optimisation here: with `IGNORE_EXCEPTIONS` every failing call already behaves as a
-miss, but each call still pays a connect timeout (and redis-py's retries) while Redis is down.
-`CircuitBreakerClient` makes a down Redis cheap: after one connection failure the circuit opens
-for `REDIS_CIRCUIT_OPEN_S` seconds and every call fails at once, without touching the network;
-then one call probes Redis again (half-open) and closes the circuit when it succeeds.
+Redis is an optimisation here: with `IGNORE_EXCEPTIONS` every failing cache call already behaves
+as a miss, but each call still pays a connect timeout while Redis is down. The breaker makes a
+down Redis cheap: after one connection failure every call fails at once, without touching the
+network, until Redis answers a probe again.
 
-A process that saw Redis fail may have lost writes to it, most importantly a list cache
-generation bump (`VersionedCache.invalidate`). So when its circuit closes again it replaces
-`CACHE_EPOCH_KEY`, which is part of every list cache key: every page cached before the outage
-becomes unreachable in every process. The state is per process (per gunicorn worker), and a
-process does not wait for its next request to notice the end of an outage: a daemon thread
-probes Redis every `open_s` seconds while the circuit is failed, so the epoch is replaced as
-soon as Redis answers, even if the worker that lost the bump receives no further request
-(other workers, which never saw the outage, would otherwise serve pre-outage pages meanwhile).
+Where it sits: `CircuitBreakerPool`, a redis-py `ConnectionPool` selected with django-redis's
+`OPTIONS["CONNECTION_POOL_CLASS"]`. django-redis keeps one pool per server URL per process, so
+there is one breaker per process (per gunicorn worker) and Redis server, shared by its threads.
+Every command, pipelined or not, takes a connection from the pool, so nothing is wrapped per
+method and the cache client above (django-redis's `DefaultClient`) is the stock one:
 
-`count_hit` counts one hit in a fixed time window and reads the previous window's count, in one
-round trip on Redis (`CircuitBreakerClient.hit_window`) and with add + incr + get elsewhere; the
-throttles (apps.core.controllers.throttles) are built on it. It answers None when the cache is
-unreachable, so its callers can fail open.
+- a connection that fails to connect, send or read (redis-py's ConnectionError/TimeoutError)
+  records a failure and the circuit opens;
+- while it is open, `get_connection` raises `CircuitOpenError` (a redis-py ConnectionError, so
+  django-redis reports it as `ConnectionInterrupted` and `IGNORE_EXCEPTIONS` makes it a miss);
+- a daemon thread then PINGs Redis every `open_s` seconds (the half-open probe: the only call let
+  through). When Redis answers it sends `cache_recovered` from that thread, whose calls still get
+  through, and only then lets every other call through again (unless a receiver's call failed:
+  then the circuit stays open and the thread probes on).
+
+Why a signal: a process that saw Redis fail may have lost writes to it (e.g. a cache generation
+bump). What to do about that is the cache's business (apps.core.infra.versioned_cache replaces its
+epoch), not the connection's. Receivers run before any regular call reaches Redis again, so no
+request reads what they are about to replace; and the probe runs without waiting for a request,
+so other processes, which never saw the outage, stop serving stale entries as soon as Redis answers.
 """
 
-import functools
 import logging
-import socket
 import threading
 import time
-import uuid
+from collections.abc import Callable
 
-from django.conf import settings
-from django_redis.client import DefaultClient
-from django_redis.exceptions import ConnectionInterrupted
+import redis
+from django.dispatch import Signal
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-CACHE_EPOCH_KEY = "list:epoch"
-"""Cache key of the epoch every VersionedCache key embeds; replaced after an outage of the cache."""
+cache_recovered = Signal()
+"""Sent with `sender=CircuitBreakerPool, pool=<the pool>` when Redis answers again after an outage this
+process saw, from the breaker's probe thread, before other calls are let through. A receiver may use
+Redis (through any django-redis cache on that server); a failure of its calls keeps the circuit open
+and the signal is sent again on the next recovery. Exceptions a receiver raises are logged, not raised."""
 
-_OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, socket.timeout, ConnectionError, TimeoutError)
-_REDIS_ERRORS = (*_OUTAGE_ERRORS, ResponseError)  # what DefaultClient turns into ConnectionInterrupted
-
-# Client methods that reach Redis; each goes through the breaker.
-_GUARDED = (
-    "get",
-    "set",
-    "add",
-    "get_many",
-    "set_many",
-    "delete",
-    "delete_many",
-    "delete_pattern",
-    "clear",
-    "incr",
-    "decr",
-    "has_key",
-    "touch",
-    "ttl",
-    "pttl",
-    "expire",
-    "persist",
-    "incr_version",
-    "keys",
-    "iter_keys",
-    "hit_window",
-)
-
-# Guarded methods that change counters: not repeated when their call ends an outage (see _guard).
-_COUNTING = ("hit_window",)
+_OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
-class CircuitOpenError(ConnectionError):
+class CircuitOpenError(RedisConnectionError):
     """Raised instead of calling Redis while the circuit is open."""
 
 
 class CircuitBreaker:
-    """Closed -> open on a connection failure -> half-open after `open_s` -> closed on a success.
+    """Closed -> open on a failure -> half-open after `open_s` -> closed on a success.
 
     Args:
         open_s: seconds the circuit stays open before one call may probe Redis again.
-        on_recovery: called once when a call succeeds after a failure (the circuit closes).
+        on_recovery: called when a success follows a failure, before the circuit closes (it may
+            use Redis); the circuit closes afterwards unless a failure was recorded meanwhile.
         probe: when given, a failure starts a daemon thread that calls it every `open_s` seconds
-            until it returns without raising (then the circuit closes and `on_recovery` runs) or
-            a regular call succeeds first. It should be a cheap round trip (a PING).
+            until it returns without raising, then records the success; only that thread's calls
+            are admitted while the circuit is not closed. Without it, any call is admitted once
+            `open_s` has passed (half-open) and its caller records the outcome.
     """
 
-    def __init__(self, open_s: float, on_recovery, probe=None) -> None:
+    def __init__(self, open_s: float, on_recovery: Callable[[], None], probe: Callable[[], None] | None = None) -> None:
         self.open_s = open_s
         self._on_recovery = on_recovery
         self._probe = probe
         self._prober: threading.Thread | None = None
         self._opened_at: float | None = None
         self._failed = False  # a failure was seen and not yet followed by a success
+        self._failures = 0  # failures recorded so far; tells whether one happened during on_recovery
         self._lock = threading.Lock()
 
     @property
@@ -102,27 +82,54 @@ class CircuitBreaker:
         opened_at = self._opened_at
         return opened_at is not None and time.monotonic() - opened_at < self.open_s
 
-    def record_failure(self) -> None:
-        """A call failed to reach Redis: open (or re-open) the circuit."""
-        with self._lock:
-            if not self._failed:
-                logger.warning("cache unreachable; circuit opened for %.1fs", self.open_s)
-            self._failed = True
-            self._opened_at = time.monotonic()
-            if self._probe is not None and (self._prober is None or not self._prober.is_alive()):
-                self._prober = threading.Thread(target=self._probe_until_recovered, name="cache-probe", daemon=True)
-                self._prober.start()
-
     @property
     def failed(self) -> bool:
         """True from a failure until the next success (the circuit may already be half-open)."""
         return self._failed
 
+    def admits(self) -> bool:
+        """True when the current call may go to Redis (closed; or half-open and, with a probe, the probe's thread)."""
+        if not self._failed:
+            return True
+        if self._probe is None:
+            return not self.is_open
+        prober = self._prober
+        return prober is not None and prober.ident == threading.get_ident()
+
+    def record_failure(self) -> None:
+        """A call failed to reach Redis: open (or re-open) the circuit and start the probe thread."""
+        with self._lock:
+            if not self._failed:
+                logger.warning("cache unreachable; circuit opened for %.1fs", self.open_s)
+            self._failed = True
+            self._failures += 1
+            self._opened_at = time.monotonic()
+            if self._probe is not None and (self._prober is None or not self._prober.is_alive()):
+                self._prober = threading.Thread(target=self._probe_until_recovered, name="cache-probe", daemon=True)
+                self._prober.start()
+
+    def record_success(self) -> bool:
+        """A call reached Redis: after a failure, run `on_recovery`, then close the circuit.
+
+        Returns:
+            True when this call ended the outage (`on_recovery` ran and no failure was recorded
+            while it ran); False when there was no outage or it goes on.
+        """
+        if not self._failed:
+            return False
+        failures_before = self._failures
+        self._on_recovery()
+        with self._lock:
+            if not self._failed or self._failures != failures_before:
+                return False  # another call closed it, or Redis failed again during on_recovery
+            self._failed = False
+            self._opened_at = None
+        logger.warning("cache reachable again; circuit closed")
+        return True
+
     def _probe_until_recovered(self) -> None:
         while self._failed:
             time.sleep(self.open_s)
-            if not self._failed:
-                return  # a regular call succeeded meanwhile
             try:
                 self._probe()
             except Exception:  # noqa: BLE001 - any failure means "still down"; try again later
@@ -130,105 +137,97 @@ class CircuitBreaker:
                 continue
             self.record_success()
 
-    def record_success(self) -> bool:
-        """A call reached Redis: close the circuit, running `on_recovery` after an outage.
 
-        Returns:
-            True when this call ended an outage (and `on_recovery` ran).
-        """
-        if not self._failed:
-            return False
-        with self._lock:
-            if not self._failed:
-                return False
-            self._failed = False
-            self._opened_at = None
-        logger.warning("cache reachable again; circuit closed")
-        self._on_recovery()
-        return True
+class _BreakerConnectionMixin:
+    """Records a failure on the pool's breaker when connecting, sending or reading fails."""
 
+    breaker: CircuitBreaker  # set by CircuitBreakerPool.make_connection
 
-def _guard(method, *, repeat_on_recovery: bool):
-    @functools.wraps(method)
-    def guarded(self: "CircuitBreakerClient", *args, **kwargs):
-        if self.breaker.is_open:
-            raise ConnectionInterrupted(connection=None) from CircuitOpenError("circuit open")
+    def connect(self, *args, **kwargs):
+        return self._guarded(super().connect, *args, **kwargs)
+
+    def send_packed_command(self, *args, **kwargs):
+        return self._guarded(super().send_packed_command, *args, **kwargs)
+
+    def read_response(self, *args, **kwargs):
+        return self._guarded(super().read_response, *args, **kwargs)
+
+    def _guarded(self, call, *args, **kwargs):
         try:
-            result = method(self, *args, **kwargs)
-        except ConnectionInterrupted as exc:
-            if isinstance(exc.__cause__, _OUTAGE_ERRORS):
-                self.breaker.record_failure()
-            raise
+            return call(*args, **kwargs)
         except _OUTAGE_ERRORS:
             self.breaker.record_failure()
             raise
-        if self.breaker.record_success() and repeat_on_recovery:
-            # The answer was read before the recovery epoch bump: a read that fetched the epoch
-            # together with entries (VersionedCache's single MGET) must not see the old epoch. Ask again.
-            result = method(self, *args, **kwargs)
-        return result
-
-    return guarded
 
 
-class CircuitBreakerClient(DefaultClient):
-    """django-redis `DefaultClient` whose calls go through a per-process `CircuitBreaker`.
+class BreakerConnection(_BreakerConnectionMixin, Connection):
+    """A TCP connection (`redis://`) reporting failures to its pool's breaker."""
 
-    Configure with `OPTIONS["CLIENT_CLASS"] = "apps.core.infra.redis_breaker.CircuitBreakerClient"`; the open
-    interval comes from `settings.REDIS_CIRCUIT_OPEN_S` (seconds, default 5).
+
+class BreakerSSLConnection(_BreakerConnectionMixin, SSLConnection):
+    """A TLS connection (`rediss://`) reporting failures to its pool's breaker."""
+
+
+class BreakerUnixConnection(_BreakerConnectionMixin, UnixDomainSocketConnection):
+    """A Unix socket connection (`unix://`) reporting failures to its pool's breaker."""
+
+
+_BREAKER_CONNECTIONS = {
+    Connection: BreakerConnection,
+    SSLConnection: BreakerSSLConnection,
+    UnixDomainSocketConnection: BreakerUnixConnection,
+}
+
+
+class CircuitBreakerPool(redis.ConnectionPool):
+    """A redis-py connection pool that fails fast while its `CircuitBreaker` is open (see the module docstring).
+
+    Configure with `OPTIONS["CONNECTION_POOL_CLASS"] = "apps.core.infra.redis_breaker.CircuitBreakerPool"` and
+    `OPTIONS["CONNECTION_POOL_KWARGS"] = {"circuit_open_s": 5.0}`.
+
+    Args:
+        circuit_open_s: seconds between probes while Redis is unreachable (default 5).
+        connection_class: the class redis-py picked for the URL; replaced by its breaker subclass.
+        **kwargs: redis-py's `ConnectionPool` arguments.
+
+    Raises:
+        ValueError: a connection class other than redis-py's TCP, TLS or Unix socket one.
     """
 
-    def __init__(self, server, params, backend) -> None:
-        super().__init__(server, params, backend)
-        self.breaker = CircuitBreaker(
-            open_s=float(getattr(settings, "REDIS_CIRCUIT_OPEN_S", 5.0)),
-            on_recovery=self._bump_epoch,
-            probe=self._ping,
-        )
+    def __init__(self, *, circuit_open_s: float = 5.0, connection_class: type = Connection, **kwargs) -> None:
+        if connection_class not in _BREAKER_CONNECTIONS:
+            raise ValueError(f"CircuitBreakerPool cannot guard {connection_class.__name__}.")
+        super().__init__(connection_class=_BREAKER_CONNECTIONS[connection_class], **kwargs)
+        self.breaker = CircuitBreaker(circuit_open_s, on_recovery=self._announce_recovery, probe=self._ping)
+
+    def get_connection(self, *args, **kwargs):
+        """A connected connection, as redis-py's; raises `CircuitOpenError` at once while the circuit is open."""
+        if not self.breaker.admits():
+            raise CircuitOpenError("Redis circuit open")
+        return super().get_connection(*args, **kwargs)
+
+    def make_connection(self):
+        """A new connection wired to this pool's breaker."""
+        connection = super().make_connection()
+        connection.breaker = self.breaker
+        return connection
 
     def _ping(self) -> None:
-        """One PING to the primary; raises when Redis does not answer (the breaker's background probe)."""
-        self.get_client(write=True).ping()
+        redis.Redis(connection_pool=self).ping()  # raises while Redis does not answer
 
-    def _bump_epoch(self) -> None:
-        """After an outage: hide every list page cached before it (a generation bump may be lost)."""
-        try:
-            DefaultClient.set(self, CACHE_EPOCH_KEY, uuid.uuid4().hex, timeout=None)
-        except ConnectionInterrupted:
-            self.breaker.record_failure()  # gone again; the next recovery bumps it
-
-    def hit_window(self, key: str, previous_key: str, ttl_s: int) -> tuple[int, int]:
-        """Count one hit under `key` and read the count under `previous_key`, in one round trip.
-
-        One non-transactional pipeline: INCR key, EXPIRE key ttl_s NX (Redis 7+; the first hit of
-        a window sets its lifetime, later hits leave it), GET previous_key. INCR is atomic, so
-        concurrent callers each see a distinct count. Both keys get the cache's KEY_PREFIX.
-
-        Args:
-            key: the current window's counter (e.g. `throttle_anon_<ident>:<window number>`).
-            previous_key: the previous window's counter; only read.
-            ttl_s: lifetime of a new counter, seconds.
-
-        Returns:
-            (current, previous): the current counter after this hit (>= 1) and the previous
-            window's count (0 when absent or expired).
-
-        Raises:
-            ConnectionInterrupted: Redis did not answer (or the circuit is open).
-        """
-        client = self.get_client(write=True)
-        current_key = self.make_key(key)
-        try:
-            pipeline = client.pipeline(transaction=False)
-            pipeline.incr(current_key)
-            pipeline.expire(current_key, ttl_s, nx=True)
-            pipeline.get(self.make_key(previous_key))
-            current, _, previous = pipeline.execute()
-        except _REDIS_ERRORS as exc:
-            raise ConnectionInterrupted(connection=client) from exc
-        return int(current), int(previous or 0)
+    def _announce_recovery(self) -> None:
+        for receiver, error in cache_recovered.send_robust(sender=CircuitBreakerPool, pool=self):
+            if isinstance(error, Exception):
+                logger.error("cache_recovered receiver %r failed", receiver, exc_info=error)
 
 
-for _name in _GUARDED:
-    _method = getattr(CircuitBreakerClient, _name)  # DefaultClient's, or hit_window above
-    setattr(CircuitBreakerClient, _name, _guard(_method, repeat_on_recovery=_name not in _COUNTING))
+def breaker_of(cache) -> CircuitBreaker | None:
+    """The breaker guarding a django-redis cache backend's primary server, or None when it has none.
+
+    Args:
+        cache: a Django cache backend (django-redis's `RedisCache`, or any other: then None).
+    """
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        return None
+    return getattr(client.get_client(write=True).connection_pool, "breaker", None)

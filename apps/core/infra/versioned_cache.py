@@ -14,7 +14,7 @@ The cache is an optimisation. Every call tolerates an unreachable Redis (django-
 IGNORE_EXCEPTIONS turns failures into misses), and the caller's builder then runs every time.
 A bump lost while Redis was unreachable cannot resurrect old entries: the process that saw the
 outage replaces the cache-wide epoch (`CACHE_EPOCH_KEY`), part of every entry's version, once
-Redis answers again (apps.core.infra.redis_breaker).
+Redis answers again (`replace_epoch`, a receiver of apps.core.infra.redis_breaker.cache_recovered).
 """
 
 import hashlib
@@ -27,9 +27,12 @@ from typing import Any, TypeVar
 from django.core.cache import BaseCache
 from django.db import transaction
 
-from apps.core.infra.redis_breaker import CACHE_EPOCH_KEY
+from apps.core.infra.redis_breaker import cache_recovered
 
 T = TypeVar("T")
+
+CACHE_EPOCH_KEY = "list:epoch"
+"""Cache key of the epoch every entry's version embeds; replaced after an outage of the cache."""
 
 
 def normalize_params(params: Mapping[str, Any]) -> str:
@@ -95,6 +98,11 @@ class VersionedCache:
     def __init__(self, cache: BaseCache, timeout_s: int) -> None:
         self._cache = cache
         self._timeout_s = timeout_s
+        cache_recovered.connect(self.replace_epoch)  # weak: goes with this instance
+
+    def replace_epoch(self, **_signal) -> None:
+        """Hide every entry cached so far: after an outage of the cache, a generation bump may have been lost."""
+        self._cache.set(CACHE_EPOCH_KEY, uuid.uuid4().hex, None)
 
     def lookup(self, key: CacheKey, *, create: bool = False) -> Lookup:
         """Look `key` up (one round trip); `create` makes the namespace's generation when it has none."""

@@ -6,23 +6,27 @@ Runs on both databases (SQLite exercises the field converters PostgreSQL does no
 import threading
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 
-from apps.core.infra.precompiled import PrecompiledQuery
-from apps.core.models.catalog import Product
+from apps.core.infra.precompiled import PLACEHOLDER_ID, TESTED_DJANGO, PrecompiledQuery, check_django_version
+from apps.core.models.catalog import Category, Product
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 FIELDS = [f.attname for f in Product._meta.concrete_fields]
+CATEGORY_FIELDS = [f.attname for f in Category._meta.concrete_fields]
+
+
+def public_detail(pk):
+    """The public detail query of ProductService (alive, active, category joined)."""
+    return Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by()
 
 
 def detail_query() -> PrecompiledQuery[Product]:
-    return PrecompiledQuery(
-        lambda pk: Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by(),
-        -1,
-    )
+    return PrecompiledQuery(public_detail)  # the default placeholder, PLACEHOLDER_ID
 
 
 def test_rows_match_the_orm_field_for_field_with_the_category_attached(django_assert_num_queries):
@@ -103,3 +107,39 @@ def test_annotations_are_refused():
     annotated = PrecompiledQuery(lambda pk: Product.objects.filter(pk=pk).annotate(x=Value(1)), -1)
     with pytest.raises(ValueError, match="model instances only"):
         annotated.first(1)
+
+
+def test_every_field_of_product_and_category_equals_the_orm_for_varied_rows():
+    """Equivalence with the ORM on rows that exercise each column type: decimals, nulls, empty and long text."""
+    parent = CategoryFactory(name="Root")
+    rows = [
+        ProductFactory(category=CategoryFactory(parent=parent), price="0.00", stock=0, brand="", description=""),
+        ProductFactory(price="99999999.99", stock=2**31 - 1, description="x" * 5000, rating="4.75"),
+        ProductFactory(name="Ünïcødé – 製品", review_count=12),
+    ]
+    query = detail_query()
+    for product in rows:
+        expected = public_detail(product.pk).get()
+        found = query.first(product.pk)
+        assert [getattr(found, f) for f in FIELDS] == [getattr(expected, f) for f in FIELDS]
+        assert [type(getattr(found, f)) for f in FIELDS] == [type(getattr(expected, f)) for f in FIELDS]
+        assert [getattr(found.category, f) for f in CATEGORY_FIELDS] == [
+            getattr(expected.category, f) for f in CATEGORY_FIELDS
+        ]
+        assert found.in_stock == expected.in_stock
+
+
+def test_the_default_placeholder_is_a_primary_key_no_row_has():
+    assert PLACEHOLDER_ID < 0
+    assert not Product.objects.filter(pk=PLACEHOLDER_ID).exists()
+    ProductFactory()
+    assert detail_query().first(PLACEHOLDER_ID) is None
+
+
+@pytest.mark.django_db(databases=[])
+def test_an_untested_django_version_is_refused_at_start_up():
+    for version in TESTED_DJANGO:
+        check_django_version((*version, 0, "final", 0))
+    for version in ((5, 1, 0, "final", 0), (6, 0, 0, "final", 0), (4, 2, 9, "final", 0)):
+        with pytest.raises(ImproperlyConfigured, match="tested on"):
+            check_django_version(version)

@@ -17,9 +17,21 @@ class RegisterInputSerializer(serializers.Serializer):
 class UserOutputSerializer(serializers.ModelSerializer):
     """The public view of an account: never the password or its hash."""
 
+    avatar_url = serializers.FileField(source="avatar", read_only=True, allow_null=True)  # URL of the avatar or null
+
     class Meta:
         model = User
-        fields = ("id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at")
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone_number",
+            "is_staff",
+            "avatar_url",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
 

@@ -5,7 +5,16 @@ from apps.core.serializers.catalog.categories import (
     CategoryListQuerySerializer,
     CategoryOutputSerializer,
 )
+from apps.core.serializers.catalog.images import (
+    ImageUploadSerializer,
+    MainImageSerializer,
+    ProductImageInputSerializer,
+    ProductImageOutputSerializer,
+    ProductImagePatchSerializer,
+    media_url,
+)
 from apps.core.serializers.catalog.products import (
+    ProductDetailOutputSerializer,
     ProductInputSerializer,
     ProductListQuerySerializer,
     ProductOutputSerializer,
@@ -17,6 +26,13 @@ __all__ = [
     "CategoryInputSerializer",
     "CategoryListQuerySerializer",
     "CategoryOutputSerializer",
+    "ImageUploadSerializer",
+    "MainImageSerializer",
+    "ProductDetailOutputSerializer",
+    "ProductImageInputSerializer",
+    "ProductImageOutputSerializer",
+    "ProductImagePatchSerializer",
+    "media_url",
     "ProductInputSerializer",
     "ProductListQuerySerializer",
     "ProductOutputSerializer",

@@ -40,7 +40,8 @@ def test_upload_stores_the_image_and_its_thumbnail(admin_client, media_root):
     body = response.json()
     assert set(body) == IMAGE_FIELDS
     assert (body["width"], body["height"], body["alt_text"], body["is_main"]) == (800, 600, "Front", True)
-    assert body["url"].startswith(f"/media/products/{product.pk}/") and body["url"].endswith(".png")
+    assert body["url"].startswith(f"/media/products/{product.pk}/")
+    assert body["url"].endswith(".png")
     with Image.open(io.BytesIO(stored(media_root, body["thumbnail_url"]))) as thumb:
         assert thumb.format == "WEBP"
         assert max(thumb.size) == 320

@@ -55,7 +55,7 @@ class ProductImageCollectionController(APIView):
 
     @extend_schema(
         tags=["products"],
-        summary="Upload a product image (admin; JPEG, PNG or WebP)",
+        summary="Upload a product image, JPEG, PNG or WebP (admin)",
         request={"multipart/form-data": ProductImageInputSerializer},
         responses={201: ProductImageOutputSerializer, **UPLOAD_ERRORS},
     )
@@ -122,7 +122,7 @@ class CategoryImageController(APIView):
 
     @extend_schema(
         tags=["categories"],
-        summary="Set a category's image (admin; JPEG, PNG or WebP)",
+        summary="Set a category's image, JPEG, PNG or WebP (admin)",
         request={"multipart/form-data": ImageUploadSerializer},
         responses={200: CategoryOutputSerializer, **UPLOAD_ERRORS},
     )

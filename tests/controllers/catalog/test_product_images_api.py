@@ -53,6 +53,14 @@ def test_list_is_public_plain_array_by_position(admin_client, api_client, media_
     assert [image["id"] for image in listed(api_client, product)] == [early["id"], late["id"], after["id"]]
 
 
+def test_an_image_after_one_at_the_last_position_does_not_overflow(admin_client, media_root):
+    product = ProductFactory()
+    top = post_image(admin_client, product, position=2_147_483_647)
+    after = post_image(admin_client, product)
+    assert after["position"] == top["position"]
+    assert [image["id"] for image in listed(admin_client, product)] == [top["id"], after["id"]]
+
+
 def test_unmaining_the_main_promotes_the_next_and_the_only_one_stays_main(admin_client, media_root):
     product = ProductFactory()
     only = post_image(admin_client, product)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.models.accounts import User
+from apps.core.serializers.catalog import MediaUrlField
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -17,7 +18,7 @@ class RegisterInputSerializer(serializers.Serializer):
 class UserOutputSerializer(serializers.ModelSerializer):
     """The public view of an account: never the password or its hash."""
 
-    avatar_url = serializers.FileField(source="avatar", read_only=True, allow_null=True)  # URL of the avatar or null
+    avatar_url = MediaUrlField(source="avatar")  # the avatar's URL or null (PUT /api/auth/me/avatar/)
 
     class Meta:
         model = User

@@ -8,6 +8,7 @@ from apps.core.serializers.catalog.categories import (
 from apps.core.serializers.catalog.images import (
     ImageUploadSerializer,
     MainImageSerializer,
+    MediaUrlField,
     ProductImageInputSerializer,
     ProductImageOutputSerializer,
     ProductImagePatchSerializer,
@@ -28,6 +29,7 @@ __all__ = [
     "CategoryOutputSerializer",
     "ImageUploadSerializer",
     "MainImageSerializer",
+    "MediaUrlField",
     "ProductDetailOutputSerializer",
     "ProductImageInputSerializer",
     "ProductImageOutputSerializer",

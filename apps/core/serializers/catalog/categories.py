@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.models.catalog import Category
-from apps.core.serializers.catalog.images import media_url
+from apps.core.serializers.catalog.images import MediaUrlField
 from apps.core.serializers.common import PageQuerySerializer
 
 
@@ -33,12 +33,9 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
     """A category as clients read it."""
 
     parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
-    image_url = serializers.SerializerMethodField()
+    image_url = MediaUrlField(source="image")
 
     class Meta:
         model = Category
         fields = ("id", "name", "slug", "description", "parent", "image_url", "created_at", "updated_at")
         read_only_fields = fields
-
-    def get_image_url(self, category: Category) -> str | None:
-        return media_url(category.image.name)

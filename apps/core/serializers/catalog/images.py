@@ -1,6 +1,7 @@
 """Image serializers: uploads (multipart) and what clients read."""
 
 from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.catalog import ProductImage
@@ -13,10 +14,21 @@ def media_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
+@extend_schema_field({"type": "string", "nullable": True, "description": "URL of the file (MEDIA_URL or the bucket's)"})
+class MediaUrlField(serializers.Field):
+    """Read-only: the public URL of a file field's stored file, or null (`MediaUrlField(source="avatar")`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return media_url(getattr(value, "name", None))
+
+
 class ImageUploadSerializer(serializers.Serializer):
     """A multipart body with one `image` file (JPEG, PNG or WebP, judged by content by the service)."""
 
-    image = serializers.FileField(allow_empty_file=False, help_text="JPEG, PNG or WebP; see IMAGE_MAX_BYTES/PIXELS.")
+    image = serializers.FileField(allow_empty_file=True, help_text="JPEG, PNG or WebP; see IMAGE_MAX_BYTES/PIXELS.")
 
 
 class ProductImageInputSerializer(ImageUploadSerializer):

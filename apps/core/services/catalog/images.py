@@ -11,6 +11,7 @@ from apps.core.models.catalog import Category, Product, ProductImage
 from apps.core.services.catalog.cache import CatalogCache
 
 _UNSET = object()
+MAX_POSITION = 2_147_483_647  # the column's range (PostgreSQL integer)
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ class ProductImageInput:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-class ProductImageService:
-    """A product's images; every write invalidates the cached product reads (they embed the main image).
+class _ImageWriter:
+    """Base of the image services: what they are built with.
 
     Args:
         catalog_cache: invalidation of cached catalog reads.
@@ -37,6 +38,10 @@ class ProductImageService:
     def __init__(self, catalog_cache: CatalogCache, media: MediaFiles) -> None:
         self._catalog_cache = catalog_cache
         self._media = media
+
+
+class ProductImageService(_ImageWriter):
+    """A product's images; every write invalidates the cached product reads (they embed the main image)."""
 
     def list(self, product_id: int, *, include_inactive: bool = False) -> list[ProductImage]:
         """The images of a live product, by `position`, then id.
@@ -151,7 +156,7 @@ class ProductImageService:
     @staticmethod
     def _next_position(images: QuerySet[ProductImage]) -> int:
         last = images.aggregate(last=Max("position"))["last"]
-        return 0 if last is None else last + 1
+        return 0 if last is None else min(last + 1, MAX_POSITION)  # at the top, ties go by id
 
     @staticmethod
     def _locked_product(product_id: int) -> Product:
@@ -161,17 +166,8 @@ class ProductImageService:
         return product
 
 
-class CategoryImageService:
-    """A category's single image (no thumbnail).
-
-    Args:
-        catalog_cache: invalidation of cached catalog reads.
-        media: where image files are stored, and the upload limits.
-    """
-
-    def __init__(self, catalog_cache: CatalogCache, media: MediaFiles) -> None:
-        self._catalog_cache = catalog_cache
-        self._media = media
+class CategoryImageService(_ImageWriter):
+    """A category's single image (no thumbnail); a change invalidates category and product reads."""
 
     @transaction.atomic
     def replace(self, category_id: int, upload) -> Category:

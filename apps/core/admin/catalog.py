@@ -78,10 +78,12 @@ class ProductImageInline(admin.TabularInline):
     ordering = ("position", "id")
 
     def has_add_permission(self, request, obj=None) -> bool:
+        """Never: uploads are validated and re-encoded by the API."""
         return False
 
     @admin.display(description="thumbnail")
     def preview(self, image: ProductImage) -> str:
+        """The thumbnail as an <img> tag (URL escaped by format_html)."""
         return format_html('<img src="{}" alt="" height="64">', media_url(image.thumbnail.name) or "")
 
 

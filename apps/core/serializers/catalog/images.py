@@ -22,6 +22,7 @@ class MediaUrlField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value) -> str | None:
+        """The URL of the FieldFile `value`, or None when it names no file."""
         return media_url(getattr(value, "name", None))
 
 
@@ -63,9 +64,11 @@ class ProductImageOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, image: ProductImage) -> str:
+        """URL of the re-encoded image."""
         return media_url(image.image.name)
 
     def get_thumbnail_url(self, image: ProductImage) -> str:
+        """URL of the thumbnail (WebP)."""
         return media_url(image.thumbnail.name)
 
 

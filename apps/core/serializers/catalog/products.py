@@ -152,6 +152,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MainImageSerializer(allow_null=True))
     def get_main_image(self, product: Product) -> dict | None:
+        """`{url, thumbnail_url}` of the main image, or None (generic path; the fast path builds the same)."""
         return _main_image(product)
 
     def to_representation(self, instance: Product) -> dict:

@@ -24,6 +24,7 @@ class ProductImageInput:
 
     @classmethod
     def from_mapping(cls, data: dict) -> "ProductImageInput":
+        """The input from validated serializer data; keys that are not fields are ignored."""
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 

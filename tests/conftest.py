@@ -123,3 +123,13 @@ def admin_site_client(db):
     client = Client()
     client.force_login(AdminFactory(is_superuser=True))
     return client
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """A fresh, empty MEDIA_ROOT on local storage for the test (uploads land here)."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return root

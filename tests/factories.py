@@ -4,7 +4,7 @@ import factory
 from django.utils.text import slugify
 
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Category, Product
+from apps.core.models.catalog import Category, Product, ProductImage
 
 DEFAULT_PASSWORD = "Sturdy-pass-2026!"
 
@@ -61,3 +61,17 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     category = factory.SubFactory(CategoryFactory)
     is_active = True
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """An image row naming files that need not exist (for tests of reads; uploads go through the API)."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.Sequence(lambda n: f"products/test/{n:06d}.jpg")
+    thumbnail = factory.Sequence(lambda n: f"products/test/{n:06d}_thumb.webp")
+    is_main = True
+    width = 640
+    height = 480

@@ -11,12 +11,15 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 
 from apps.core.controllers.http_cache import ResponseCache
+from apps.core.infra.images import ImageRules, MediaFiles
 from apps.core.infra.versioned_cache import VersionedCache
 from apps.core.services.accounts import UserService
 from apps.core.services.catalog import (
     CatalogCache,
     CatalogImportService,
+    CategoryImageService,
     CategoryService,
+    ProductImageService,
     ProductLister,
     ProductService,
     ReviewService,
@@ -53,6 +56,13 @@ class Container(containers.DeclarativeContainer):
     cache = providers.Object(django_cache)
     versioned_cache = providers.Singleton(VersionedCache, cache=cache, timeout_s=_setting("LIST_CACHE_TIMEOUT_S"))
     response_cache = providers.Singleton(ResponseCache, cache=versioned_cache)
+    image_rules = providers.Factory(
+        ImageRules,
+        max_bytes=_setting("IMAGE_MAX_BYTES"),
+        max_pixels=_setting("IMAGE_MAX_PIXELS"),
+        thumbnail_px=_setting("IMAGE_THUMBNAIL_PX"),
+    )
+    media_files = providers.Factory(MediaFiles, rules=image_rules)
 
     # --- catalog ---
     catalog_cache = providers.Singleton(CatalogCache, cache=versioned_cache)
@@ -63,6 +73,8 @@ class Container(containers.DeclarativeContainer):
     category_service = providers.Factory(CategoryService, catalog_cache=catalog_cache)
     catalog_import_service = providers.Factory(CatalogImportService, catalog_cache=catalog_cache)
     review_service = providers.Factory(ReviewService, catalog_cache=catalog_cache)
+    product_image_service = providers.Factory(ProductImageService, catalog_cache=catalog_cache, media=media_files)
+    category_image_service = providers.Factory(CategoryImageService, catalog_cache=catalog_cache, media=media_files)
 
     # --- accounts ---
     user_service = providers.Factory(UserService)

@@ -145,3 +145,9 @@ class PaymentGatewayError(ServiceUnavailableError):
     """The payment provider could not be reached or answered nonsense; nothing was charged or recorded."""
 
     default_code = "payment_gateway_error"
+
+
+class ImageRejectedError(InvalidInputError):
+    """An upload is not an acceptable image (format, size, pixels or a broken file); attr is the field (HTTP 400)."""
+
+    default_code = "invalid_image"

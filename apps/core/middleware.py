@@ -97,6 +97,8 @@ class RequestIdMiddleware:
 class BodySizeLimitMiddleware:
     """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE bytes with 413 in the error envelope.
 
+    Image upload routes (paths matching UPLOAD_PATH_PATTERN) allow UPLOAD_MAX_BODY_BYTES instead.
+
     DRF's parsers read the request stream directly, so Django's own check (on `request.body`)
     never runs for API calls; this one looks at Content-Length before anything reads the body.
     A body without Content-Length is read as empty by Django's WSGI request, so it cannot grow
@@ -108,6 +110,8 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if re.match(settings.UPLOAD_PATH_PATTERN, request.path):
+            limit = settings.UPLOAD_MAX_BODY_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

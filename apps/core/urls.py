@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from apps.core.controllers.accounts import auth
-from apps.core.controllers.catalog import categories, products, reviews
+from apps.core.controllers.accounts import auth, avatar
+from apps.core.controllers.catalog import categories, images, products, reviews
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
 from apps.core.controllers.shipping import addresses
@@ -17,9 +17,11 @@ urlpatterns = [
     path("auth/token/verify/", auth.TokenVerifyController.as_view(), name="auth-token-verify"),
     path("auth/logout/", auth.LogoutController.as_view(), name="auth-logout"),
     path("auth/me/", auth.MeController.as_view(), name="auth-me"),
+    path("auth/me/avatar/", avatar.AvatarController.as_view(), name="auth-me-avatar"),
     path("auth/password/change/", auth.PasswordChangeController.as_view(), name="auth-password-change"),
     path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),
     path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
+    path("categories/<int:category_id>/image/", images.CategoryImageController.as_view(), name="category-image"),
     path("products/", products.ProductCollectionController.as_view(), name="product-list"),
     path("products/<int:product_id>/", products.ProductItemController.as_view(), name="product-detail"),
     path("products/<int:product_id>/restore/", products.ProductRestoreController.as_view(), name="product-restore"),
@@ -27,6 +29,12 @@ urlpatterns = [
         "products/<int:product_id>/reviews/",
         reviews.ProductReviewCollectionController.as_view(),
         name="product-reviews",
+    ),
+    path("products/<int:product_id>/images/", images.ProductImageCollectionController.as_view(), name="product-images"),
+    path(
+        "products/<int:product_id>/images/<int:image_id>/",
+        images.ProductImageItemController.as_view(),
+        name="product-image-detail",
     ),
     path("cart/", cart.CartController.as_view(), name="cart"),
     path("cart/items/", cart.CartItemCollectionController.as_view(), name="cart-item-list"),

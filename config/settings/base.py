@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_countries",
     "phonenumber_field",
+    "imagekit",
     "apps.core",
 ]
 
@@ -266,6 +267,40 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 255
 # --- static ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- media: uploaded images -----------------------------------------------------------------
+# MEDIA_STORAGE "local": files under MEDIA_ROOT, served by the app at MEDIA_URL (apps.core.controllers.media);
+# "s3": an S3-compatible bucket through django-storages (AWS_* variables, see README "Images").
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_CACHE_MAX_AGE_S = env.int("MEDIA_CACHE_MAX_AGE_S", default=365 * 24 * 3600)  # names are unique: immutable
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_THUMBNAIL_PX = env.int("IMAGE_THUMBNAIL_PX", default=320)  # longest side of a thumbnail
+# Upload routes accept a body up to the image limit plus room for the multipart framing and fields;
+# every other route keeps DATA_UPLOAD_MAX_MEMORY_SIZE (apps.core.middleware.BodySizeLimitMiddleware).
+UPLOAD_MAX_BODY_BYTES = IMAGE_MAX_BYTES + 64 * 1024
+UPLOAD_PATH_PATTERN = r"^/api/(products/\d+/images/|categories/\d+/image/|auth/me/avatar/)$"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_MAX_AGE_S}, immutable"},
+        },
+    }
 
 # --- e-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

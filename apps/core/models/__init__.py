@@ -6,7 +6,7 @@ imports its models through the domain package (`from apps.core.models.catalog im
 
 from apps.core.models.accounts import User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
-from apps.core.models.catalog import Category, Product, Review
+from apps.core.models.catalog import Category, Product, ProductImage, Review
 from apps.core.models.idempotency import IdempotencyKey
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
@@ -30,6 +30,7 @@ __all__ = [
     "Payment",
     "PaymentStatus",
     "Product",
+    "ProductImage",
     "Review",
     "SoftDeleteModel",
     "SoftDeleteQuerySet",

@@ -26,7 +26,17 @@ LOGOUT = "/api/auth/logout/"
 ME = "/api/auth/me/"
 PASSWORD = "/api/auth/password/change/"
 
-USER_FIELDS = {"id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at"}
+USER_FIELDS = {
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone_number",
+    "is_staff",
+    "avatar_url",
+    "created_at",
+    "updated_at",
+}
 
 
 def login(client, email: str, password: str = DEFAULT_PASSWORD, **extra):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 
+from apps.core.models.catalog import Product
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def admin_form(instance, **changes) -> dict:
     """The change form's POST data for `instance`, with `changes` applied."""
-    data = {k: v for k, v in model_to_dict(instance).items() if v is not None}
+    data = {k: v for k, v in model_to_dict(instance).items() if v is not None and k != "image"}
+    if isinstance(instance, Product):  # the image inline's (empty) management form
+        data.update({"images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
     data.update(changes)
     return data
 

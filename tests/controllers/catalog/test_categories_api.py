@@ -10,7 +10,7 @@ from tests.helpers import assert_envelope
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/categories/"
-FIELDS = {"id", "name", "slug", "description", "parent", "created_at", "updated_at"}
+FIELDS = {"id", "name", "slug", "description", "parent", "image_url", "created_at", "updated_at"}
 
 
 def detail(category_id: int) -> str:

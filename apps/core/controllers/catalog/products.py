@@ -13,6 +13,7 @@ from apps.core.controllers.http_cache import ResponseCache
 from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
 from apps.core.controllers.responses import page_payload, render_json
 from apps.core.serializers.catalog import (
+    ProductDetailOutputSerializer,
     ProductInputSerializer,
     ProductListQuerySerializer,
     ProductOutputSerializer,
@@ -81,7 +82,7 @@ class ProductItemController(APIView):
         tags=["products"],
         summary="Read a product",
         auth=PUBLIC_READ_AUTH,
-        responses={200: ProductOutputSerializer, 404: ErrorResponseSerializer},
+        responses={200: ProductDetailOutputSerializer, 404: ErrorResponseSerializer},
     )
     @inject
     def get(
@@ -92,10 +93,10 @@ class ProductItemController(APIView):
         response_cache: ResponseCache = Provide[Container.response_cache],
     ):
         if service.sees_unpublished(request.user):  # staff: inactive products too, never the public cache
-            return Response(ProductOutputSerializer(service.get(product_id, include_inactive=True)).data)
+            return Response(ProductDetailOutputSerializer(service.get(product_id, include_inactive=True)).data)
 
         def render() -> bytes:
-            return render_json(ProductOutputSerializer(service.get(product_id)).data)
+            return render_json(ProductDetailOutputSerializer(service.get(product_id)).data)
 
         return response_cache.respond(request, service.detail_key(product_id), render)
 

@@ -18,6 +18,7 @@ class Category(SoftDeleteModel):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True, default="")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    image = models.FileField(max_length=255, blank=True, default="")  # storage name, set by the image service
 
     class Meta:
         ordering = ("name", "id")

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.models.accounts import User
+from apps.core.serializers.catalog import MediaUrlField
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -17,9 +18,21 @@ class RegisterInputSerializer(serializers.Serializer):
 class UserOutputSerializer(serializers.ModelSerializer):
     """The public view of an account: never the password or its hash."""
 
+    avatar_url = MediaUrlField(source="avatar")  # the avatar's URL or null (PUT /api/auth/me/avatar/)
+
     class Meta:
         model = User
-        fields = ("id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at")
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone_number",
+            "is_staff",
+            "avatar_url",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
 

@@ -5,7 +5,17 @@ from apps.core.serializers.catalog.categories import (
     CategoryListQuerySerializer,
     CategoryOutputSerializer,
 )
+from apps.core.serializers.catalog.images import (
+    ImageUploadSerializer,
+    MainImageSerializer,
+    MediaUrlField,
+    ProductImageInputSerializer,
+    ProductImageOutputSerializer,
+    ProductImagePatchSerializer,
+    media_url,
+)
 from apps.core.serializers.catalog.products import (
+    ProductDetailOutputSerializer,
     ProductInputSerializer,
     ProductListQuerySerializer,
     ProductOutputSerializer,
@@ -17,6 +27,14 @@ __all__ = [
     "CategoryInputSerializer",
     "CategoryListQuerySerializer",
     "CategoryOutputSerializer",
+    "ImageUploadSerializer",
+    "MainImageSerializer",
+    "MediaUrlField",
+    "ProductDetailOutputSerializer",
+    "ProductImageInputSerializer",
+    "ProductImageOutputSerializer",
+    "ProductImagePatchSerializer",
+    "media_url",
     "ProductInputSerializer",
     "ProductListQuerySerializer",
     "ProductOutputSerializer",

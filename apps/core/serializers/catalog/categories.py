@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.models.catalog import Category
+from apps.core.serializers.catalog.images import MediaUrlField
 from apps.core.serializers.common import PageQuerySerializer
 
 
@@ -32,8 +33,9 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
     """A category as clients read it."""
 
     parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    image_url = MediaUrlField(source="image")
 
     class Meta:
         model = Category
-        fields = ("id", "name", "slug", "description", "parent", "created_at", "updated_at")
+        fields = ("id", "name", "slug", "description", "parent", "image_url", "created_at", "updated_at")
         read_only_fields = fields

@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.catalog import Category, Product
+from apps.core.serializers.catalog.images import MainImageSerializer, ProductImageOutputSerializer, media_url
 from apps.core.serializers.common import PageQuerySerializer, page_of
-from apps.core.services.catalog import ORDERINGS
+from apps.core.services.catalog import ORDERINGS, attach_main_images
 
 
 class ProductListQuerySerializer(PageQuerySerializer):
@@ -108,12 +110,22 @@ class CategorySummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProductListSerializer(serializers.ListSerializer):
+    """Many products: their main images are looked up in one query when the rows lack them."""
+
+    def to_representation(self, data) -> list[dict]:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        attach_main_images(rows)
+        return super().to_representation(rows)
+
+
 class ProductOutputSerializer(serializers.ModelSerializer):
-    """A product as clients read it. `rating` is the average review (null when none)."""
+    """A product as clients read it. `rating` is the average review (null when none); `main_image` or null."""
 
     category = CategorySummarySerializer(read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True, allow_null=True)
+    main_image = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
@@ -131,10 +143,17 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "is_active",
             "rating",
             "review_count",
+            "main_image",
             "created_at",
             "updated_at",
         )
         read_only_fields = fields
+        list_serializer_class = ProductListSerializer
+
+    @extend_schema_field(MainImageSerializer(allow_null=True))
+    def get_main_image(self, product: Product) -> dict | None:
+        """`{url, thumbnail_url}` of the main image, or None (generic path; the fast path builds the same)."""
+        return _main_image(product)
 
     def to_representation(self, instance: Product) -> dict:
         """The declared fields, built directly when they are the ones `_fast_representation` knows.
@@ -143,9 +162,28 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         this one gives the same JSON (tests compare both) in a few microseconds. A field added to
         Meta.fields switches back to the generic path until `_fast_representation` learns it.
         """
+        attach_main_images([instance])  # a no-op for list rows (annotated, or attached by the list serializer)
         if self.Meta.fields != _FAST_FIELDS:
             return super().to_representation(instance)
         return _fast_representation(instance)
+
+
+class ProductDetailOutputSerializer(ProductOutputSerializer):
+    """A product as its detail shows it: every field of a list row plus its `images` (by position)."""
+
+    images = ProductImageOutputSerializer(many=True, read_only=True)
+
+    class Meta(ProductOutputSerializer.Meta):
+        fields = (*ProductOutputSerializer.Meta.fields, "images")
+        read_only_fields = fields
+
+    def to_representation(self, instance: Product) -> dict:
+        """The list row's JSON (fast path) plus the images, read in one query."""
+        images = list(instance.images.all())
+        main = next((image for image in images if image.is_main), None)
+        instance.main_image_name = main.image.name if main else None
+        instance.main_thumbnail_name = main.thumbnail.name if main else None
+        return {**_fast_representation(instance), "images": ProductImageOutputSerializer(images, many=True).data}
 
 
 class ProductPageSerializer(page_of(ProductOutputSerializer)):
@@ -171,6 +209,13 @@ def _timestamp(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _main_image(p: Product) -> dict | None:
+    """`{url, thumbnail_url}` of the main image named by the row's `main_image_name`, or None."""
+    if not p.main_image_name:
+        return None
+    return {"url": media_url(p.main_image_name), "thumbnail_url": media_url(p.main_thumbnail_name)}
+
+
 def _fast_representation(p: Product) -> dict:
     category = p.category
     return {
@@ -187,6 +232,7 @@ def _fast_representation(p: Product) -> dict:
         "is_active": p.is_active,
         "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
         "review_count": p.review_count,
+        "main_image": _main_image(p),
         "created_at": _timestamp(p.created_at),
         "updated_at": _timestamp(p.updated_at),
     }

@@ -3,6 +3,12 @@
 from apps.core.services.catalog.cache import CatalogCache, CatalogNamespace
 from apps.core.services.catalog.catalog_import import CatalogImportService
 from apps.core.services.catalog.categories import CategoryInput, CategoryService
+from apps.core.services.catalog.images import (
+    CategoryImageService,
+    ProductImageInput,
+    ProductImageService,
+    attach_main_images,
+)
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.products import ORDERINGS, ProductInput, ProductService
 from apps.core.services.catalog.reviews import ReviewService
@@ -12,11 +18,15 @@ __all__ = [
     "CatalogNamespace",
     "ProductLister",
     "CatalogImportService",
+    "CategoryImageService",
     "CategoryInput",
     "CategoryService",
     "ORDERINGS",
     "ProductFilters",
+    "ProductImageInput",
+    "ProductImageService",
     "ProductInput",
     "ProductService",
     "ReviewService",
+    "attach_main_images",
 ]

@@ -25,10 +25,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from apps.core.exceptions import InvalidInputError
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductImage
 
 ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
 DEFAULT_ORDERING = "-created_at"
@@ -138,14 +138,24 @@ def list_rows() -> QuerySet:
     """Products with the category fields a list shows (id, name, slug) joined; nothing else of it.
 
     Skipping the category's timestamps and description saves parsing three datetimes per row.
+    The main image's storage names come as `main_image_name`/`main_thumbnail_name` (subqueries on
+    the one-main-image index: no query per row).
     """
-    return Product.objects.select_related("category").defer(
-        "deleted_at",
-        "category__created_at",
-        "category__updated_at",
-        "category__deleted_at",
-        "category__description",
-        "category__parent",
+    main = ProductImage.objects.filter(product=OuterRef("pk"), is_main=True)
+    return (
+        Product.objects.select_related("category")
+        .annotate(
+            main_image_name=Subquery(main.values("image")[:1]),
+            main_thumbnail_name=Subquery(main.values("thumbnail")[:1]),
+        )
+        .defer(
+            "deleted_at",
+            "category__created_at",
+            "category__updated_at",
+            "category__deleted_at",
+            "category__description",
+            "category__parent",
+        )
     )
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.core.controllers.accounts import auth
 from apps.core.controllers.catalog import categories, products, reviews
+from apps.core.controllers.events import webhooks as events  # events: issue 14
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.shopping import cart, orders, wishlist
 
@@ -35,4 +36,18 @@ urlpatterns = [
     path("payments/webhook/", payments.PaymentWebhookController.as_view(), name="payment-webhook"),
     path("wishlist/", wishlist.WishlistCollectionController.as_view(), name="wishlist"),
     path("wishlist/<int:product_id>/", wishlist.WishlistItemController.as_view(), name="wishlist-item"),
+    # --- events (issue 14) ---
+    path("webhooks/", events.WebhookCollectionController.as_view(), name="webhook-list"),
+    path("webhooks/<int:webhook_id>/", events.WebhookItemController.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/",
+        events.WebhookDeliveryCollectionController.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<uuid:delivery_id>/redeliver/",
+        events.WebhookRedeliverController.as_view(),
+        name="webhook-redeliver",
+    ),
+    # --- end events ---
 ]

@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_record_is_rolled_back_with_the_callers_transaction(event_service):
-    with pytest.raises(RuntimeError), transaction.atomic():
+    @transaction.atomic
+    def failing_change() -> None:
         event_service.record(EventType.ORDER_PAID, {"number": "NX-1"})
         raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert not Event.objects.exists()
 
 

@@ -123,3 +123,17 @@ def admin_site_client(db):
     client = Client()
     client.force_login(AdminFactory(is_superuser=True))
     return client
+
+
+# --- events (issue 14) ---
+@pytest.fixture
+def event_service(container):
+    return container.event_service()
+
+
+@pytest.fixture
+def outbox_relay(container):
+    return container.outbox_relay()
+
+
+# --- end events ---

@@ -100,10 +100,12 @@ def celery_broker(url: str, queue: str) -> Iterator[None]:
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        from kombu import pools
+
+        pools.reset()  # closes and forgets every pooled connection (they are keyed by broker URL)
         app._pool = None
-        app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
 
     app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     reset_pools()
@@ -157,3 +159,56 @@ def pool_children(worker: subprocess.Popen) -> list[int]:
     """Pids of a prefork worker's pool processes (the children of its main process)."""
     path = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
     return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1:`port` that keeps every message it accepts."""
+
+    port: int
+    messages: list = field(default_factory=list)
+
+    def subjects(self) -> list[str]:
+        from email import message_from_bytes
+
+        return [message_from_bytes(m).get("Subject", "") for m in list(self.messages)]
+
+
+@contextlib.contextmanager
+def smtp_sink(port: int | None = None) -> Iterator[SmtpSink]:
+    """Run an SmtpSink for the duration of the block."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(port=port or free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            sink.messages.append(envelope.original_content or envelope.content)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def worker_env(queue: str, **overrides: str) -> dict[str, str]:
+    """Environment of a worker on the test database and the test run's queue on the real broker."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] or "postgres"
+    if db["PASSWORD"]:
+        auth += f":{db['PASSWORD']}"
+    url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": RABBITMQ_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "WEBHOOK_ALLOW_PRIVATE_URLS": "true",
+        "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        **overrides,
+    }

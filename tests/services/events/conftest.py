@@ -1,20 +1,11 @@
-"""Fixtures of the events service tests: services from the container."""
+"""Fixtures of the events service tests."""
 
 import pytest
 
 
 @pytest.fixture
-def event_service(container):
-    return container.event_service()
-
-
-@pytest.fixture
-def outbox_relay(container):
-    return container.outbox_relay()
-
-
-@pytest.fixture
 def webhook_sender(container, settings):
-    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True  # the receiver listens on loopback
+    """A sender allowed to reach the loopback receiver, without jitter."""
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
     settings.WEBHOOK_RETRY_JITTER = 0.0
     return container.webhook_sender()

@@ -107,3 +107,14 @@ def test_due_ids_lists_only_pending_due_deliveries(webhook_sender):
     WebhookDeliveryFactory(next_attempt_at=timezone.now() + timedelta(minutes=1))
     WebhookDeliveryFactory(status=DeliveryStatus.SUCCEEDED, next_attempt_at=None)
     assert webhook_sender.due_ids() == [str(due.pk)]
+
+
+def test_embedded_mode_retries_due_deliveries_at_the_next_event(
+    event_service, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    with webhook_receiver() as receiver:
+        earlier = _delivery_to(receiver.url, next_attempt_at=timezone.now() - timedelta(seconds=1), attempts=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            event_service.record("stock.low", {"product_id": 1})  # nobody subscribes to it
+    assert receiver.ids() == [str(earlier.event_id)]

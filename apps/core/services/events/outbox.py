@@ -36,6 +36,9 @@ class OutboxRelay:
     def publish(self, event_ids: Iterable) -> int:
         """Publish these events if still unpublished (rows another relay holds are skipped).
 
+        Embedded mode (Celery eager, no beat) also runs the webhook retries that have fallen due,
+        so a newcomer's `make run` retries failed webhooks at its next event.
+
         Returns:
             How many were handed to the broker.
         """
@@ -43,7 +46,10 @@ class OutboxRelay:
             rows = Event.objects.select_for_update(skip_locked=True).filter(
                 pk__in=list(event_ids), published_at__isnull=True
             )
-            return self._publish(list(rows))
+            published = self._publish(list(rows))
+        if self._tasks.eager():
+            self._tasks.deliver_due()
+        return published
 
     def sweep(self, *, min_age_s: float | None = None) -> int:
         """Publish every unpublished event older than `min_age_s`, a batch per transaction.

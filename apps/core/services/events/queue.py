@@ -32,6 +32,12 @@ class EventTasks:
 
         tasks.send_event_email.apply_async(args=[str(event_id)])
 
+    def deliver_due(self) -> None:
+        """Enqueue a try of every webhook delivery whose retry is due (what beat does every few seconds)."""
+        from apps.core.services.events import tasks
+
+        tasks.deliver_due_webhooks.apply_async()
+
     @staticmethod
     def eager() -> bool:
         """True when tasks run inline in the caller (no broker configured)."""

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,10 +25,11 @@ RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1
 
 @dataclass
 class Received:
-    """One request the receiver got: its headers (lower-case names) and raw body."""
+    """One request the receiver got: its headers (lower-case names), raw body, arrival (time.monotonic())."""
 
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def json(self) -> dict:
@@ -116,12 +118,15 @@ def celery_broker(url: str, queue: str) -> Iterator[None]:
         app.conf.update(saved)
 
 
-def purge_queue(url: str, queue: str) -> None:
-    """Delete the test run's queue from the broker."""
+def purge_queue(url: str, queue: str, *, delete: bool = True) -> None:
+    """Delete the test run's queue from the broker (or only empty it, when it is used again)."""
     from kombu import Connection
 
     with contextlib.suppress(Exception), Connection(url, connect_timeout=2) as conn:
-        conn.default_channel.queue_delete(queue)
+        if delete:
+            conn.default_channel.queue_delete(queue)
+        else:
+            conn.default_channel.queue_purge(queue)
 
 
 def unique_queue() -> str:
@@ -130,12 +135,25 @@ def unique_queue() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], log_path: Path, *, beat: bool = False) -> Iterator[subprocess.Popen]:
-    """A `celery -A config worker` child (one process, prefork pool of 1; beat embedded when asked).
+def celery_worker(
+    env: dict[str, str], log_path: Path, *, beat: bool = False, concurrency: int = 1
+) -> Iterator[subprocess.Popen]:
+    """A `celery -A config worker` child (prefork pool of `concurrency`; beat embedded when asked).
 
     Stopped with SIGTERM (SIGKILL after 15 s) when the block ends.
     """
-    args = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1"]
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+    ]
     args += ["--loglevel", "INFO", "-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "--without-mingle", "--without-gossip"]
     if beat:
         args += ["-B", "--schedule", str(log_path.with_suffix(".beat"))]

@@ -315,6 +315,7 @@ WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=10.0)
 WEBHOOK_DUE_INTERVAL_S = env.float("WEBHOOK_DUE_INTERVAL_S", default=5.0)
 WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=8)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_S", default=10)  # an SMTP server that hangs fails the try, which is retried
 EMAIL_RETRY_BACKOFF_MAX_S = env.int("EMAIL_RETRY_BACKOFF_MAX_S", default=600)
 # Jobs other domains provide later, by dotted path: run by beat, a no-op (logged once) until importable.
 SCHEDULED_HOOKS = {

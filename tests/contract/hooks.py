@@ -27,6 +27,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "order_too_large": "the cart's total exceeds what one order may hold",
     "category_deleted": "restoring a product whose category was deleted",
     "cycle": "a category moved under itself or a descendant",
+    "unsafe_url": "a webhook URL must resolve (DNS) to a public address",  # events (issue 14)
     # several values together
     "min_price_above_max_price": "min_price <= max_price",
     "cursor_with_page": "either page or cursor",

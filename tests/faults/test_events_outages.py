@@ -75,7 +75,7 @@ def test_orders_placed_while_the_broker_is_down_notify_once_when_it_returns(orde
 
 def test_smtp_unreachable_retries_emails_and_leaves_the_order_alone(order_service, queue, tmp_path):
     smtp_port = free_port()  # nothing listens here yet
-    env = worker_env(queue, EMAIL_PORT=str(smtp_port), EMAIL_RETRY_BACKOFF_MAX_S="1", EMAIL_TIMEOUT="2")
+    env = worker_env(queue, EMAIL_PORT=str(smtp_port), EMAIL_RETRY_BACKOFF_MAX_S="1", EMAIL_TIMEOUT_S="2")
     log_path = tmp_path / "worker.log"
     with celery_broker(RABBITMQ_URL, queue), celery_worker(env, log_path):
         [order] = _place_orders(order_service, 1)

@@ -14,7 +14,7 @@ class WebhookInputSerializer(serializers.Serializer):
     """A subscription: receiver URL, the event types it wants, whether it is on."""
 
     url = serializers.URLField(max_length=2000)
-    events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False)
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), min_length=1)
     is_active = serializers.BooleanField(default=True)
 
     def validate_events(self, value: list[str]) -> list[str]:

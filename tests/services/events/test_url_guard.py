@@ -45,3 +45,10 @@ def test_check_accepts_loopback_when_private_urls_are_allowed():
     resolved = UrlGuard(allow_private=True).check("http://localhost:9/hook")
     assert resolved.address.is_loopback
     assert resolved.pinned_url.endswith(":9/hook")
+
+
+@pytest.mark.parametrize("url", ["http://93.184.216.34/a b", "http://93.184.216.34:99999/", "http://[::1/", "hook"])
+def test_check_refuses_what_is_not_a_url(url):
+    with pytest.raises(InvalidInputError) as info:
+        UrlGuard(allow_private=True).check(url)
+    assert info.value.attr == "url"

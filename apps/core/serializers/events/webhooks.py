@@ -1,5 +1,6 @@
 """Serializers of `/api/webhooks/` and its deliveries."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.events import EventType, WebhookDelivery, WebhookSubscription
@@ -10,10 +11,19 @@ class WebhookListQuerySerializer(PageQuerySerializer):
     """`page` and `page_size` of a webhook or delivery list."""
 
 
+@extend_schema_field({"type": "string", "format": "uri", "maxLength": 2000})
+class WebhookUrlField(serializers.CharField):
+    """A receiver URL. Its shape, host and addresses are checked by the service's URL guard, which
+    refuses anything but an http(s) URL resolving to public addresses (400 `unsafe_url`, attr `url`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=2000, trim_whitespace=False, **kwargs)
+
+
 class WebhookInputSerializer(serializers.Serializer):
     """A subscription: receiver URL, the event types it wants, whether it is on."""
 
-    url = serializers.URLField(max_length=2000)
+    url = WebhookUrlField()
     events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), min_length=1)
     is_active = serializers.BooleanField(default=True)
 

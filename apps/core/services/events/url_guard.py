@@ -67,7 +67,13 @@ class UrlGuard:
             InvalidInputError: code "unsafe_url" (attr "url") for a non-http(s) URL, credentials in
                 the URL, an unresolvable host, or an internal address while those are not allowed.
         """
-        parts = urlsplit(url)
+        if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+            raise self._refuse("The URL must not contain spaces or control characters.")
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        except ValueError as exc:
+            raise self._refuse("The URL is malformed.") from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self._refuse("The URL must be http(s) with a host name.")
         if parts.username or parts.password:

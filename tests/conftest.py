@@ -133,3 +133,17 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(root)
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     return root
+
+
+# --- events (issue 14) ---
+@pytest.fixture
+def event_service(container):
+    return container.event_service()
+
+
+@pytest.fixture
+def outbox_relay(container):
+    return container.outbox_relay()
+
+
+# --- end events ---

@@ -14,6 +14,8 @@ from apps.core.controllers.http_cache import ResponseCache
 from apps.core.infra.images import ImageRules, MediaFiles
 from apps.core.infra.versioned_cache import VersionedCache
 from apps.core.services.accounts import UserService
+
+# --- end events ---
 from apps.core.services.catalog import (
     CatalogCache,
     CatalogImportService,
@@ -23,6 +25,18 @@ from apps.core.services.catalog import (
     ProductLister,
     ProductService,
     ReviewService,
+)
+
+# --- events (issue 14) ---
+from apps.core.services.events import (
+    EmailConsumer,
+    EventDispatcher,
+    EventService,
+    EventTasks,
+    OutboxRelay,
+    UrlGuard,
+    WebhookSender,
+    WebhookService,
 )
 from apps.core.services.idempotency import IdempotencyService
 from apps.core.services.payments import PaymentService, gateway_named
@@ -79,11 +93,33 @@ class Container(containers.DeclarativeContainer):
     # --- accounts ---
     user_service = providers.Factory(UserService)
 
+    # --- events (issue 14) ---
+    event_tasks = providers.Singleton(EventTasks)
+    url_guard = providers.Factory(UrlGuard, allow_private=_setting("WEBHOOK_ALLOW_PRIVATE_URLS"))
+    outbox_relay = providers.Factory(
+        OutboxRelay,
+        tasks=event_tasks,
+        batch_size=_setting("OUTBOX_BATCH_SIZE"),
+        min_age_s=_setting("OUTBOX_SWEEP_MIN_AGE_S"),
+    )
+    event_service = providers.Factory(EventService, relay=outbox_relay)
+    event_dispatcher = providers.Factory(EventDispatcher, tasks=event_tasks)
+    webhook_sender = providers.Factory(
+        WebhookSender,
+        url_guard=url_guard,
+        schedule_s=_setting("WEBHOOK_RETRY_SCHEDULE_S"),
+        jitter=_setting("WEBHOOK_RETRY_JITTER"),
+        timeout_s=_setting("WEBHOOK_TIMEOUT_S"),
+    )
+    webhook_service = providers.Factory(WebhookService, url_guard=url_guard, tasks=event_tasks)
+    email_consumer = providers.Factory(EmailConsumer, from_email=_setting("DEFAULT_FROM_EMAIL"))
+    # --- end events ---
+
     # --- shopping and payments ---
     payment_gateway = providers.Factory(
         gateway_named, _setting("PAYMENT_PROVIDER"), sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME")
     )
-    notification_service = providers.Factory(NotificationService)
+    notification_service = providers.Factory(NotificationService, events=event_service)  # events: issue 14
     order_state_machine = providers.Factory(
         OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway
     )

@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.core.controllers.accounts import auth, avatar
 from apps.core.controllers.catalog import categories, images, products, reviews
+from apps.core.controllers.events import webhooks as events  # events: issue 14
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
 from apps.core.controllers.shipping import addresses
@@ -59,4 +60,18 @@ urlpatterns = [
     path("vouchers/", vouchers.VoucherCollectionController.as_view(), name="voucher-list"),
     path("vouchers/<int:voucher_id>/", vouchers.VoucherItemController.as_view(), name="voucher-detail"),
     path("checkout/quote/", checkout.CheckoutQuoteController.as_view(), name="checkout-quote"),
+    # --- events (issue 14) ---
+    path("webhooks/", events.WebhookCollectionController.as_view(), name="webhook-list"),
+    path("webhooks/<int:webhook_id>/", events.WebhookItemController.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/",
+        events.WebhookDeliveryCollectionController.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<uuid:delivery_id>/redeliver/",
+        events.WebhookRedeliverController.as_view(),
+        name="webhook-redeliver",
+    ),
+    # --- end events ---
 ]

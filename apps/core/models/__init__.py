@@ -7,6 +7,15 @@ imports its models through the domain package (`from apps.core.models.catalog im
 from apps.core.models.accounts import User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from apps.core.models.catalog import Category, Product, ProductImage, Review
+from apps.core.models.events import (
+    DeliveryStatus,
+    Event,
+    EventType,
+    ProcessedEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from apps.core.models.idempotency import IdempotencyKey
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
@@ -14,6 +23,13 @@ from apps.core.models.shipping import Address, ShippingMethod, TaxRate
 from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
 
 __all__ = [
+    "DeliveryStatus",
+    "Event",
+    "EventType",
+    "ProcessedEvent",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Address",
     "ShippingMethod",
     "TaxRate",

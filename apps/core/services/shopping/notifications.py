@@ -1,73 +1,67 @@
-"""Customer e-mails about their orders, sent through Django's e-mail framework after commit.
+"""Customer notifications about orders, recorded as outbox events (issue 14).
 
-The backend comes from settings (console by default, SMTP from the environment). Messages are
-composed inside the caller's transaction (so they describe what is being committed) and handed
-to `transaction.on_commit`: a rolled-back order never e-mails anyone, and a failing mail server
-never undoes an order (`robust=True` logs the error instead of raising).
+Nothing is sent here: each call writes an event row in the caller's transaction
+(`EventService.record`), so a rolled-back order notifies nobody and a slow or failing mail server
+never slows or undoes an order. Workers send the e-mails (apps.core.services.events.emails) and
+the webhooks after commit.
 """
 
-import logging
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-
+from apps.core.models.events import EventType
 from apps.core.models.shopping import Order, OrderStatus
+from apps.core.services.events import EventService
 
-logger = logging.getLogger(__name__)
-
-SUBJECTS = {
-    "placed": "Order {number} received",
-    OrderStatus.PAID: "Order {number} is paid",
-    OrderStatus.SHIPPED: "Order {number} has shipped",
-    OrderStatus.CANCELLED: "Order {number} was cancelled",
+STATUS_EVENTS = {
+    OrderStatus.PAID: EventType.ORDER_PAID,
+    OrderStatus.SHIPPED: EventType.ORDER_SHIPPED,
+    OrderStatus.CANCELLED: EventType.ORDER_CANCELLED,
 }
 
 
-@dataclass(frozen=True)
-class Email:
-    """A composed message: recipient address, subject line and plain-text body."""
-
-    to: str
-    subject: str
-    body: str
+def order_payload(order: Order) -> dict:
+    """The event payload of an order: ids, number, status, customer, lines and total (money as strings)."""
+    return {
+        "order_id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "user_id": order.user_id,
+        "email": order.user.email,
+        "customer_name": order.user.get_short_name(),
+        "total": str(order.total),
+        "currency": order.currency,
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "product_name": line.product_name,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "line_total": str(line.line_total),
+            }
+            for line in order.lines.all()
+        ],
+    }
 
 
 class NotificationService:
-    """Tells customers when an order is placed, paid, shipped or cancelled.
+    """Tells customers (and webhook subscribers) when an order is placed, paid, shipped or cancelled.
 
     Args:
-        from_email: the sender address (DEFAULT_FROM_EMAIL).
+        events: records the events in the caller's transaction.
     """
 
-    def __init__(self, from_email: str | None = None) -> None:
-        self._from_email = from_email or settings.DEFAULT_FROM_EMAIL
+    def __init__(self, events: EventService) -> None:
+        self._events = events
 
     def order_placed(self, order: Order) -> None:
-        """Queue the "order received" e-mail; sent only if the current transaction commits."""
-        self._queue(self._compose(order, "placed"))
+        """Record `order.placed`; its e-mail and webhooks go out only if the transaction commits."""
+        self._events.record(EventType.ORDER_PLACED, order_payload(order))
 
     def order_status_changed(self, order: Order, status: str) -> None:
-        """Queue the e-mail for a new status (paid, shipped, cancelled); other statuses send nothing."""
-        if status in SUBJECTS and status != "placed":
-            self._queue(self._compose(order, status))
+        """Record the event of a new status (paid, shipped, cancelled); other statuses record nothing."""
+        event_type = STATUS_EVENTS.get(status)
+        if event_type is not None:
+            self._events.record(event_type, order_payload(order))
 
-    def _compose(self, order: Order, event: str) -> Email:
-        lines = "\n".join(
-            f"  {line.quantity} x {line.product_name} ({line.sku}) @ {line.unit_price} = {line.line_total}"
-            for line in order.lines.all()
-        )
-        body = (
-            f"Hello {order.user.get_short_name() or order.user.email},\n\n"
-            f"Your order {order.number} is now {order.status}.\n\n{lines}\n\n"
-            f"Total: {order.total} {order.currency}\n"
-        )
-        return Email(to=order.user.email, subject=SUBJECTS[event].format(number=order.number), body=body)
-
-    def _queue(self, email: Email) -> None:
-        def send() -> None:
-            send_mail(email.subject, email.body, self._from_email, [email.to])
-            logger.info("order e-mail sent", extra={"subject": email.subject})
-
-        transaction.on_commit(send, robust=True)
+    def order_refunded(self, order: Order) -> None:
+        """Record `order.refunded` (a settled payment of the order was refunded)."""
+        self._events.record(EventType.ORDER_REFUNDED, order_payload(order))

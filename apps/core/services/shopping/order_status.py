@@ -104,6 +104,8 @@ class OrderStateMachine:
                 self._refund(order)
         order = Order.objects.select_related("user").prefetch_related("lines").get(pk=order.pk)
         self._notifier.order_status_changed(order, requested)
+        if requested == OrderStatus.CANCELLED and current == OrderStatus.PAID:  # events: issue 14
+            self._notifier.order_refunded(order)
         logger.info("order status changed", extra={"order": order.number, "from": current, "to": requested})
         return order
 

@@ -1,0 +1,17 @@
+"""The events domain's controllers: the webhook API (`apps/core/urls.py` routes them)."""
+
+from apps.core.controllers.events.webhooks import (
+    IsSuperuser,
+    WebhookCollectionController,
+    WebhookDeliveryCollectionController,
+    WebhookItemController,
+    WebhookRedeliverController,
+)
+
+__all__ = [
+    "IsSuperuser",
+    "WebhookCollectionController",
+    "WebhookDeliveryCollectionController",
+    "WebhookItemController",
+    "WebhookRedeliverController",
+]

@@ -1,0 +1,130 @@
+"""The transactional outbox: `EventService.record` inside a service's transaction, `OutboxRelay` after it.
+
+Delivery is at-least-once: the relay publishes an event, then marks it published in the same
+transaction that locked it. A crash between the two publishes it again later, which consumers
+absorb (they are idempotent by event id). A broker outage leaves rows unpublished for the sweep.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.models.events import Event, EventType
+from apps.core.services.events.queue import EventTasks
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Publishes unpublished events to the broker.
+
+    Args:
+        tasks: enqueues `events.dispatch` per event.
+        batch_size: rows locked and published per transaction by the sweep.
+        min_age_s: the sweep leaves rows younger than this to the on-commit publish.
+    """
+
+    def __init__(self, tasks: EventTasks, batch_size: int = 500, min_age_s: float = 5.0) -> None:
+        self._tasks = tasks
+        self._batch_size = batch_size
+        self._min_age_s = min_age_s
+
+    def publish(self, event_ids: Iterable) -> int:
+        """Publish these events if still unpublished (rows another relay holds are skipped).
+
+        Embedded mode (Celery eager, no beat) also runs the webhook retries that have fallen due,
+        so a newcomer's `make run` retries failed webhooks at its next event.
+
+        Returns:
+            How many were handed to the broker.
+        """
+        with transaction.atomic():
+            rows = Event.objects.select_for_update(skip_locked=True).filter(
+                pk__in=list(event_ids), published_at__isnull=True
+            )
+            published = self._publish(list(rows))
+        if self._tasks.eager():
+            self._tasks.deliver_due()
+        return published
+
+    def sweep(self, *, min_age_s: float | None = None) -> int:
+        """Publish every unpublished event older than `min_age_s`, a batch per transaction.
+
+        `SELECT ... FOR UPDATE SKIP LOCKED`: several sweeps (and on-commit publishes) never take
+        the same row. Stops at the first batch the broker refuses.
+
+        Returns:
+            How many events were published.
+        """
+        age = self._min_age_s if min_age_s is None else min_age_s
+        cutoff = timezone.now() - timedelta(seconds=age)
+        total = 0
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    Event.objects.select_for_update(skip_locked=True)
+                    .filter(published_at__isnull=True, created_at__lte=cutoff)
+                    .order_by("created_at")[: self._batch_size]
+                )
+                published = self._publish(rows)
+            total += published
+            if not rows or published < len(rows):
+                return total
+
+    def prune(self, *, older_than: timedelta) -> int:
+        """Delete published events older than `older_than` that have no delivery still pending.
+
+        Returns:
+            How many events were deleted (their deliveries and receipts go with them).
+        """
+        cutoff = timezone.now() - older_than
+        stale = Event.objects.filter(published_at__lt=cutoff).exclude(deliveries__status="pending")
+        deleted, _ = Event.objects.filter(pk__in=stale.values("pk")).delete()
+        return deleted
+
+    def _publish(self, rows: list[Event]) -> int:
+        published: list = []
+        for event in rows:
+            try:
+                self._tasks.dispatch(str(event.pk))
+            except Exception:  # the broker is down or refuses: keep the rest for the sweep
+                logger.warning("event not published; left in the outbox", extra={"event": str(event.pk)}, exc_info=True)
+                Event.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+                break
+            published.append(event.pk)
+        if published:
+            Event.objects.filter(pk__in=published).update(published_at=timezone.now(), attempts=F("attempts") + 1)
+        return len(published)
+
+
+class EventService:
+    """Records domain events in the outbox; the public API other domains call.
+
+    Args:
+        relay: publishes the recorded events once the caller's transaction commits.
+    """
+
+    def __init__(self, relay: OutboxRelay) -> None:
+        self._relay = relay
+
+    def record(self, type: str, payload: dict) -> Event:  # noqa: A002 - the contract's field name
+        """Write an event row in the caller's transaction; it is published after commit.
+
+        Call it inside the transaction that makes the change (a rolled-back change records nothing).
+
+        Args:
+            type: an `EventType` value, e.g. "order.placed".
+            payload: JSON-able dict (Decimals and datetimes become strings), the `data` receivers get.
+
+        Raises:
+            ValueError: `type` is not an EventType.
+        """
+        if type not in EventType.values:
+            raise ValueError(f"Unknown event type {type!r}.")
+        event = Event.objects.create(type=type, payload=payload)
+        transaction.on_commit(lambda: self._relay.publish([event.pk]), robust=True)
+        return event

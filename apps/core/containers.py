@@ -12,7 +12,7 @@ from django.core.cache import cache as django_cache
 
 from apps.core.controllers.http_cache import ResponseCache
 from apps.core.infra.versioned_cache import VersionedCache
-from apps.core.services.accounts import UserService
+from apps.core.services.accounts import AuthService, UserService
 from apps.core.services.catalog import (
     CatalogCache,
     CatalogImportService,
@@ -63,7 +63,8 @@ class Container(containers.DeclarativeContainer):
     review_service = providers.Factory(ReviewService, catalog_cache=catalog_cache)
 
     # --- accounts ---
-    user_service = providers.Factory(UserService)
+    auth_service = providers.Factory(AuthService)
+    user_service = providers.Factory(UserService, auth=auth_service)
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.core.controllers.accounts import auth
+from apps.core.controllers.accounts import auth, profile
 from apps.core.controllers.catalog import categories, products, reviews
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
@@ -16,8 +16,9 @@ urlpatterns = [
     path("auth/token/refresh/", auth.TokenRefreshController.as_view(), name="auth-token-refresh"),
     path("auth/token/verify/", auth.TokenVerifyController.as_view(), name="auth-token-verify"),
     path("auth/logout/", auth.LogoutController.as_view(), name="auth-logout"),
-    path("auth/me/", auth.MeController.as_view(), name="auth-me"),
-    path("auth/password/change/", auth.PasswordChangeController.as_view(), name="auth-password-change"),
+    path("auth/logout-all/", auth.LogoutAllController.as_view(), name="auth-logout-all"),
+    path("auth/me/", profile.MeController.as_view(), name="auth-me"),
+    path("auth/password/change/", profile.PasswordChangeController.as_view(), name="auth-password-change"),
     path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),
     path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
     path("products/", products.ProductCollectionController.as_view(), name="product-list"),

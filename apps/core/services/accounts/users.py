@@ -1,4 +1,4 @@
-"""Accounts: registration, profile and password changes. Tokens are issued by simplejwt."""
+"""Accounts: registration, profile and password changes. Tokens: `AuthService`."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from apps.core.exceptions import InvalidInputError
 from apps.core.models.accounts import User
+from apps.core.services.accounts.auth import AuthService
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,14 @@ class Registration:
 
 
 class UserService:
-    """Creates accounts and changes what a user may change about themselves."""
+    """Creates accounts and changes what a user may change about themselves.
+
+    Args:
+        auth: revokes the user's refresh tokens when the password changes.
+    """
+
+    def __init__(self, auth: AuthService) -> None:
+        self._auth = auth
 
     @transaction.atomic
     def register(self, data: Registration) -> User:
@@ -56,7 +64,7 @@ class UserService:
 
     @transaction.atomic
     def change_password(self, user: User, *, old_password: str, new_password: str) -> None:
-        """Replace the password after checking the old one.
+        """Replace the password after checking the old one; every refresh token of the user is revoked.
 
         Raises:
             InvalidInputError: old_password is wrong (attr "old_password") or the new password
@@ -67,6 +75,7 @@ class UserService:
         self._validate_password(new_password, user, attr="new_password")
         user.set_password(new_password)
         user.save(update_fields=["password", "updated_at"])
+        self._auth.logout_all(user)
 
     @staticmethod
     def _validate_password(password: str, user: User, *, attr: str) -> None:

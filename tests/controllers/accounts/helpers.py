@@ -1,0 +1,19 @@
+"""What the accounts HTTP tests share: paths, the user's field set, logging in, throttle rates."""
+
+from tests.factories import DEFAULT_PASSWORD
+
+REGISTER = "/api/auth/register/"
+TOKEN = "/api/auth/token/"
+REFRESH = "/api/auth/token/refresh/"
+VERIFY = "/api/auth/token/verify/"
+LOGOUT = "/api/auth/logout/"
+LOGOUT_ALL = "/api/auth/logout-all/"
+ME = "/api/auth/me/"
+PASSWORD = "/api/auth/password/change/"
+
+USER_FIELDS = {"id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at"}
+
+
+def login(client, email: str, password: str = DEFAULT_PASSWORD, **extra):
+    """POST the credentials to the token endpoint; returns the response."""
+    return client.post(TOKEN, {"email": email, "password": password}, format="json", **extra)

@@ -12,7 +12,13 @@ from django.core.cache import cache as django_cache
 
 from apps.core.controllers.http_cache import ResponseCache
 from apps.core.infra.versioned_cache import VersionedCache
-from apps.core.services.accounts import AuthService, UserService
+from apps.core.services.accounts import (
+    AccountMailer,
+    AuthService,
+    EmailVerificationService,
+    PasswordResetService,
+    UserService,
+)
 from apps.core.services.catalog import (
     CatalogCache,
     CatalogImportService,
@@ -64,7 +70,16 @@ class Container(containers.DeclarativeContainer):
 
     # --- accounts ---
     auth_service = providers.Factory(AuthService)
-    user_service = providers.Factory(UserService, auth=auth_service)
+    account_mailer = providers.Factory(
+        AccountMailer, from_email=_setting("DEFAULT_FROM_EMAIL"), link_base_url=_setting("ACCOUNT_LINK_BASE_URL")
+    )
+    email_verification_service = providers.Factory(
+        EmailVerificationService,
+        mailer=account_mailer,
+        required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
+    )
+    password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
+    user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.core.controllers.accounts import auth, profile
+from apps.core.controllers.accounts import auth, profile, recovery
 from apps.core.controllers.catalog import categories, products, reviews
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
@@ -19,6 +19,14 @@ urlpatterns = [
     path("auth/logout-all/", auth.LogoutAllController.as_view(), name="auth-logout-all"),
     path("auth/me/", profile.MeController.as_view(), name="auth-me"),
     path("auth/password/change/", profile.PasswordChangeController.as_view(), name="auth-password-change"),
+    path("auth/password/reset/", recovery.PasswordResetController.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password/reset/confirm/",
+        recovery.PasswordResetConfirmController.as_view(),
+        name="auth-password-reset-confirm",
+    ),
+    path("auth/email/verify/", recovery.EmailVerifyController.as_view(), name="auth-email-verify"),
+    path("auth/email/verify/resend/", recovery.EmailVerifyResendController.as_view(), name="auth-email-verify-resend"),
     path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),
     path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
     path("products/", products.ProductCollectionController.as_view(), name="product-list"),

@@ -150,6 +150,8 @@ THROTTLE_RATES = {
     "login": env.str("THROTTLE_RATE_LOGIN", default="10/min"),
     "login_email": env.str("THROTTLE_RATE_LOGIN_EMAIL", default="5/min"),
     "register": env.str("THROTTLE_RATE_REGISTER", default="20/hour"),
+    # Password-reset requests and verification re-sends, per signed-in user or client address.
+    "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="10/hour"),
 }
 
 REST_FRAMEWORK = {
@@ -258,6 +260,14 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@nexus.example")
+
+# --- accounts -------------------------------------------------------------------------------
+# Lifetime of password-reset and e-mail verification links, in seconds (Django's own setting name).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_S", default=24 * 3600)
+# Where the links in account e-mails point: the shop's front end, which POSTs uid and token back.
+ACCOUNT_LINK_BASE_URL = env.str("ACCOUNT_LINK_BASE_URL", default="http://localhost:8000")
+# When true, an unverified user's POST /api/orders/ is a 403 `email_not_verified`.
+REQUIRE_VERIFIED_EMAIL_TO_ORDER = env.bool("REQUIRE_VERIFIED_EMAIL_TO_ORDER", default=False)
 
 # --- logging --------------------------------------------------------------------------------
 # One JSON object per line on stderr. Every record carries `request_id` (apps.core.middleware);

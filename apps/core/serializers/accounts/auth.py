@@ -19,7 +19,17 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ("id", "email", "first_name", "last_name", "phone_number", "is_staff", "created_at", "updated_at")
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone_number",
+            "is_staff",
+            "is_verified",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
 
@@ -74,3 +84,22 @@ class VerifyInputSerializer(serializers.Serializer):
     """Any token (access or refresh) to check."""
 
     token = serializers.CharField(max_length=4096)
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    """The e-mail of the account whose password was forgotten."""
+
+    email = serializers.EmailField(max_length=254)
+
+
+class EmailTokenInputSerializer(serializers.Serializer):
+    """What an e-mailed link carries: the user's `uid` (URL-safe base64) and a single-use `token`."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class PasswordResetConfirmInputSerializer(EmailTokenInputSerializer):
+    """A reset link's uid and token, and the new password (Django's validators apply)."""
+
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})

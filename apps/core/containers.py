@@ -17,6 +17,7 @@ from apps.core.services.accounts import (
     AuthService,
     EmailVerificationService,
     PasswordResetService,
+    UserAdministrationService,
     UserService,
 )
 from apps.core.services.catalog import (
@@ -80,6 +81,7 @@ class Container(containers.DeclarativeContainer):
     )
     password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
     user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
+    user_administration_service = providers.Factory(UserAdministrationService, auth=auth_service)
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(

@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.controllers.permissions.PermissionAwareAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.controllers.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "apps.core.controllers.throttles.AnonymousClientThrottle",

@@ -103,3 +103,21 @@ class PasswordResetConfirmInputSerializer(EmailTokenInputSerializer):
     """A reset link's uid and token, and the new password (Django's validators apply)."""
 
     new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class UserAdminOutputSerializer(serializers.ModelSerializer):
+    """An account as a superuser sees it: the public view plus access (active, superuser, roles, last login)."""
+
+    groups = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = (*UserOutputSerializer.Meta.fields, "is_active", "is_superuser", "groups", "last_login")
+        read_only_fields = fields
+
+
+class UserAccessInputSerializer(serializers.Serializer):
+    """What a superuser may change: `is_active` and the complete list of `groups` (role names)."""
+
+    is_active = serializers.BooleanField(required=False)
+    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False, max_length=20)

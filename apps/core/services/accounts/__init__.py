@@ -1,17 +1,23 @@
 """The accounts domain's services: what other domains may use."""
 
+from apps.core.services.accounts.administration import AccessChange, UserAdministrationService
 from apps.core.services.accounts.auth import AuthService, TokenPair
 from apps.core.services.accounts.mailer import AccountEmail, AccountMailer
 from apps.core.services.accounts.recovery import EmailVerificationService, PasswordResetService
+from apps.core.services.accounts.roles import ROLE_NAMES, has_staff_permission
 from apps.core.services.accounts.users import Registration, UserService
 
 __all__ = [
+    "AccessChange",
     "AccountEmail",
     "AccountMailer",
     "AuthService",
     "EmailVerificationService",
     "PasswordResetService",
+    "ROLE_NAMES",
     "Registration",
     "TokenPair",
+    "UserAdministrationService",
     "UserService",
+    "has_staff_permission",
 ]

@@ -16,7 +16,10 @@ from apps.core.services.accounts import (
     AccountMailer,
     AuthService,
     EmailVerificationService,
+    FacebookIdentityVerifier,
+    GoogleIdentityVerifier,
     PasswordResetService,
+    SocialSignInService,
     UserAdministrationService,
     UserService,
 )
@@ -76,12 +79,30 @@ class Container(containers.DeclarativeContainer):
     )
     email_verification_service = providers.Factory(
         EmailVerificationService,
+        FacebookIdentityVerifier,
+        GoogleIdentityVerifier,
         mailer=account_mailer,
         required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
     )
     password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
     user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
     user_administration_service = providers.Factory(UserAdministrationService, auth=auth_service)
+    google_identity_verifier = providers.Factory(
+        GoogleIdentityVerifier,
+        client_ids=_setting("GOOGLE_OAUTH_CLIENT_IDS"),
+        certs_url=_setting("GOOGLE_CERTS_URL"),
+        timeout_s=_setting("SOCIAL_AUTH_TIMEOUT_S"),
+    )
+    facebook_identity_verifier = providers.Factory(
+        FacebookIdentityVerifier,
+        app_id=_setting("FACEBOOK_APP_ID"),
+        app_secret=_setting("FACEBOOK_APP_SECRET"),
+        graph_url=_setting("FACEBOOK_GRAPH_URL"),
+        timeout_s=_setting("SOCIAL_AUTH_TIMEOUT_S"),
+    )
+    social_sign_in_service = providers.Factory(
+        SocialSignInService, auth=auth_service, google=google_identity_verifier, facebook=facebook_identity_verifier
+    )
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.core.controllers.accounts import auth, profile, recovery, users
+from apps.core.controllers.accounts import auth, profile, recovery, social, users
 from apps.core.controllers.catalog import categories, products, reviews
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("auth/email/verify/", recovery.EmailVerifyController.as_view(), name="auth-email-verify"),
     path("auth/email/verify/resend/", recovery.EmailVerifyResendController.as_view(), name="auth-email-verify-resend"),
+    path("auth/social/google/", social.GoogleSignInController.as_view(), name="auth-social-google"),
+    path("auth/social/facebook/", social.FacebookSignInController.as_view(), name="auth-social-facebook"),
     path("users/", users.UserCollectionController.as_view(), name="user-list"),
     path("users/<int:user_id>/", users.UserItemController.as_view(), name="user-detail"),
     path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),

@@ -268,6 +268,16 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_S", default=24 * 3600)
 ACCOUNT_LINK_BASE_URL = env.str("ACCOUNT_LINK_BASE_URL", default="http://localhost:8000")
 # When true, an unverified user's POST /api/orders/ is a 403 `email_not_verified`.
 REQUIRE_VERIFIED_EMAIL_TO_ORDER = env.bool("REQUIRE_VERIFIED_EMAIL_TO_ORDER", default=False)
+# Social sign-in. Google: the OAuth client ids whose ID tokens we accept (the `aud` claim; empty
+# refuses every Google token) and where Google publishes its signing certificates.
+GOOGLE_OAUTH_CLIENT_IDS = env.list("GOOGLE_OAUTH_CLIENT_IDS", default=[])
+GOOGLE_CERTS_URL = env.str("GOOGLE_CERTS_URL", default="https://www.googleapis.com/oauth2/v1/certs")
+# Facebook: our app's id and secret (empty refuses every Facebook token) and the Graph API base URL.
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v19.0")
+# Seconds to wait for a provider before answering 503.
+SOCIAL_AUTH_TIMEOUT_S = env.float("SOCIAL_AUTH_TIMEOUT_S", default=5.0)
 
 # --- logging --------------------------------------------------------------------------------
 # One JSON object per line on stderr. Every record carries `request_id` (apps.core.middleware);

@@ -4,7 +4,7 @@ Django discovers models through this package, so it imports every domain. Code o
 imports its models through the domain package (`from apps.core.models.catalog import Product`).
 """
 
-from apps.core.models.accounts import User
+from apps.core.models.accounts import SocialAccount, SocialProvider, User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from apps.core.models.catalog import Category, Product, Review
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
@@ -13,6 +13,8 @@ from apps.core.models.shipping import Address, ShippingMethod, TaxRate
 from apps.core.models.shopping import Cart, CartItem, IdempotencyKey, Order, OrderLine, OrderStatus, WishlistItem
 
 __all__ = [
+    "SocialAccount",
+    "SocialProvider",
     "Address",
     "ShippingMethod",
     "TaxRate",

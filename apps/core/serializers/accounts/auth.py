@@ -121,3 +121,21 @@ class UserAccessInputSerializer(serializers.Serializer):
 
     is_active = serializers.BooleanField(required=False)
     groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False, max_length=20)
+
+
+class GoogleSignInInputSerializer(serializers.Serializer):
+    """A Google ID token (a JWT from Google Identity Services)."""
+
+    id_token = serializers.CharField(max_length=4096)
+
+
+class FacebookSignInInputSerializer(serializers.Serializer):
+    """A Facebook user access token."""
+
+    access_token = serializers.CharField(max_length=4096)
+
+
+class SocialSignInOutputSerializer(TokenPairOutputSerializer):
+    """A JWT pair and whether the sign-in created the account."""
+
+    created = serializers.BooleanField()

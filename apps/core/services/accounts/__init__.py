@@ -3,8 +3,10 @@
 from apps.core.services.accounts.administration import AccessChange, UserAdministrationService
 from apps.core.services.accounts.auth import AuthService, TokenPair
 from apps.core.services.accounts.mailer import AccountEmail, AccountMailer
+from apps.core.services.accounts.providers import FacebookIdentityVerifier, GoogleIdentityVerifier
 from apps.core.services.accounts.recovery import EmailVerificationService, PasswordResetService
 from apps.core.services.accounts.roles import ROLE_NAMES, has_staff_permission
+from apps.core.services.accounts.social import SocialSignInService
 from apps.core.services.accounts.users import Registration, UserService
 
 __all__ = [
@@ -13,9 +15,12 @@ __all__ = [
     "AccountMailer",
     "AuthService",
     "EmailVerificationService",
+    "FacebookIdentityVerifier",
+    "GoogleIdentityVerifier",
     "PasswordResetService",
     "ROLE_NAMES",
     "Registration",
+    "SocialSignInService",
     "TokenPair",
     "UserAdministrationService",
     "UserService",

@@ -1,7 +1,7 @@
 """Social sign-in: `/api/auth/social/google/` and `/api/auth/social/facebook/`."""
 
 from dependency_injector.wiring import Provide, inject
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,51 +30,51 @@ RESPONSES = {
 }
 
 
-class GoogleSignInController(APIView):
-    """`/api/auth/social/google/`"""
+class SocialSignInController(APIView):
+    """Shared by the providers' views: validate the body, sign in, answer the pair and `created`."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [LoginClientThrottle]
+    provider = ""
+    body_class: type = GoogleSignInInputSerializer
+    token_field = ""
 
-    @extend_schema(
+    @inject
+    def post(
+        self, request: Request, service: SocialSignInService = Provide[Container.social_sign_in_service]
+    ) -> Response:
+        body = self.body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        pair, created = service.sign_in(self.provider, body.validated_data[self.token_field])
+        return Response(
+            SocialSignInOutputSerializer({"access": pair.access, "refresh": pair.refresh, "created": created}).data
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
         tags=["auth"],
         summary="Sign in with a Google ID token",
         request=GoogleSignInInputSerializer,
         responses=RESPONSES,
     )
-    @inject
-    def post(
-        self, request: Request, service: SocialSignInService = Provide[Container.social_sign_in_service]
-    ) -> Response:
-        body = GoogleSignInInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        pair, created = service.sign_in("google", body.validated_data["id_token"])
-        return Response(
-            SocialSignInOutputSerializer({"access": pair.access, "refresh": pair.refresh, "created": created}).data
-        )
+)
+class GoogleSignInController(SocialSignInController):
+    """`/api/auth/social/google/`"""
+
+    provider, body_class, token_field = "google", GoogleSignInInputSerializer, "id_token"
 
 
-class FacebookSignInController(APIView):
-    """`/api/auth/social/facebook/`"""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [LoginClientThrottle]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         tags=["auth"],
         summary="Sign in with a Facebook access token",
         request=FacebookSignInInputSerializer,
         responses=RESPONSES,
     )
-    @inject
-    def post(
-        self, request: Request, service: SocialSignInService = Provide[Container.social_sign_in_service]
-    ) -> Response:
-        body = FacebookSignInInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        pair, created = service.sign_in("facebook", body.validated_data["access_token"])
-        return Response(
-            SocialSignInOutputSerializer({"access": pair.access, "refresh": pair.refresh, "created": created}).data
-        )
+)
+class FacebookSignInController(SocialSignInController):
+    """`/api/auth/social/facebook/`"""
+
+    provider, body_class, token_field = "facebook", FacebookSignInInputSerializer, "access_token"

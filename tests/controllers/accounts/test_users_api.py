@@ -86,6 +86,13 @@ def test_patch_bad_body_is_400_naming_the_field(admin_client, body, attr):
     assert_envelope(admin_client.patch(f"{USERS}{UserFactory().pk}/", body, format="json"), 400, attr=attr)
 
 
+def test_a_superuser_cannot_deactivate_themself(admin_client, admin_user):
+    response = admin_client.patch(f"{USERS}{admin_user.pk}/", {"is_active": False}, format="json")
+    assert_envelope(response, 400, attr="is_active", code="cannot_deactivate_self")
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+
+
 def test_unknown_user_is_404(admin_client):
     assert_envelope(admin_client.get(f"{USERS}999999/"), 404)
     assert_envelope(admin_client.patch(f"{USERS}999999/", {"is_active": False}, format="json"), 404)

@@ -47,8 +47,12 @@ def test_check_may_order(container, settings, required, verified, refused):
 
 def test_update_access_refuses_unknown_groups_and_ids(container):
     service = container.user_administration_service()
+    actor = UserFactory(is_superuser=True)
     with pytest.raises(InvalidInputError) as caught:
-        service.update_access(UserFactory().pk, AccessChange(groups=["nope"]))
+        service.update_access(actor, UserFactory().pk, AccessChange(groups=["nope"]))
     assert caught.value.code == "unknown_group"
     with pytest.raises(NotFoundError):
-        service.update_access(999999, AccessChange(is_active=False))
+        service.update_access(actor, 999999, AccessChange(is_active=False))
+    with pytest.raises(InvalidInputError) as caught:
+        service.update_access(actor, actor.pk, AccessChange(is_active=False))
+    assert caught.value.code == "cannot_deactivate_self"

@@ -75,5 +75,5 @@ class UserItemController(APIView):
     ) -> Response:
         body = UserAccessInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = service.update_access(user_id, AccessChange(**body.validated_data))
+        user = service.update_access(request.user, user_id, AccessChange(**body.validated_data))
         return Response(UserAdminOutputSerializer(user).data)

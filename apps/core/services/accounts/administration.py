@@ -56,14 +56,20 @@ class UserAdministrationService:
         return user
 
     @transaction.atomic
-    def update_access(self, user_id: int, change: AccessChange) -> User:
-        """Apply `change`; deactivating also revokes every refresh token (access tokens die at expiry).
+    def update_access(self, actor: User, user_id: int, change: AccessChange) -> User:
+        """Apply `change` for `actor`; deactivating also revokes every refresh token (access tokens die at expiry).
 
         Raises:
             NotFoundError: no account has that id.
+            InvalidInputError: the actor tries to deactivate their own account (code
+                "cannot_deactivate_self", attr "is_active"): nobody locks the last door from inside.
             InvalidInputError: a group name that does not exist (code "unknown_group", attr "groups").
         """
         user = self.get(user_id)
+        if user.pk == actor.pk and change.is_active is False:
+            raise InvalidInputError(
+                "You cannot deactivate your own account.", code="cannot_deactivate_self", attr="is_active"
+            )
         if change.groups is not None:
             groups = list(Group.objects.filter(name__in=change.groups))
             unknown = sorted(set(change.groups) - {g.name for g in groups})

@@ -28,10 +28,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class AdminFactory(UserFactory):
-    """A staff user."""
+    """A superuser: the shop's administrator, with every permission."""
 
     email = factory.Sequence(lambda n: f"admin{n}@example.com")
     is_staff = True
+    is_superuser = True
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,17 @@ from django.core.cache import cache as django_cache
 from apps.core.controllers.http_cache import ResponseCache
 from apps.core.infra.images import ImageRules, MediaFiles
 from apps.core.infra.versioned_cache import VersionedCache
-from apps.core.services.accounts import UserService
+from apps.core.services.accounts import (
+    AccountMailer,
+    AuthService,
+    EmailVerificationService,
+    FacebookIdentityVerifier,
+    GoogleIdentityVerifier,
+    PasswordResetService,
+    SocialSignInService,
+    UserAdministrationService,
+    UserService,
+)
 
 # --- end events ---
 from apps.core.services.catalog import (
@@ -91,7 +101,34 @@ class Container(containers.DeclarativeContainer):
     category_image_service = providers.Factory(CategoryImageService, catalog_cache=catalog_cache, media=media_files)
 
     # --- accounts ---
-    user_service = providers.Factory(UserService)
+    auth_service = providers.Factory(AuthService)
+    account_mailer = providers.Factory(
+        AccountMailer, from_email=_setting("DEFAULT_FROM_EMAIL"), link_base_url=_setting("ACCOUNT_LINK_BASE_URL")
+    )
+    email_verification_service = providers.Factory(
+        EmailVerificationService,
+        mailer=account_mailer,
+        required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
+    )
+    password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
+    user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
+    user_administration_service = providers.Factory(UserAdministrationService, auth=auth_service)
+    google_identity_verifier = providers.Factory(
+        GoogleIdentityVerifier,
+        client_ids=_setting("GOOGLE_OAUTH_CLIENT_IDS"),
+        certs_url=_setting("GOOGLE_CERTS_URL"),
+        timeout_s=_setting("SOCIAL_AUTH_TIMEOUT_S"),
+    )
+    facebook_identity_verifier = providers.Factory(
+        FacebookIdentityVerifier,
+        app_id=_setting("FACEBOOK_APP_ID"),
+        app_secret=_setting("FACEBOOK_APP_SECRET"),
+        graph_url=_setting("FACEBOOK_GRAPH_URL"),
+        timeout_s=_setting("SOCIAL_AUTH_TIMEOUT_S"),
+    )
+    social_sign_in_service = providers.Factory(
+        SocialSignInService, auth=auth_service, google=google_identity_verifier, facebook=facebook_identity_verifier
+    )
 
     # --- events (issue 14) ---
     event_tasks = providers.Singleton(EventTasks)

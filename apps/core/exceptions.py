@@ -129,6 +129,12 @@ class NotABuyerError(PermissionDeniedError):
     default_code = "not_a_buyer"
 
 
+class EmailNotVerifiedError(PermissionDeniedError):
+    """The action needs a verified e-mail address (REQUIRE_VERIFIED_EMAIL_TO_ORDER) and the user has none."""
+
+    default_code = "email_not_verified"
+
+
 class AlreadyReviewedError(ConflictError):
     """The user already reviewed this product (one review per user and product)."""
 

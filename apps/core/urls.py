@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.core.controllers.accounts import auth, avatar
+from apps.core.controllers.accounts import auth, avatar, profile, recovery, social, users
 from apps.core.controllers.catalog import categories, images, products, reviews
 from apps.core.controllers.events import webhooks as events  # events: issue 14
 from apps.core.controllers.payments import webhooks as payments
@@ -17,9 +17,22 @@ urlpatterns = [
     path("auth/token/refresh/", auth.TokenRefreshController.as_view(), name="auth-token-refresh"),
     path("auth/token/verify/", auth.TokenVerifyController.as_view(), name="auth-token-verify"),
     path("auth/logout/", auth.LogoutController.as_view(), name="auth-logout"),
-    path("auth/me/", auth.MeController.as_view(), name="auth-me"),
+    path("auth/logout-all/", auth.LogoutAllController.as_view(), name="auth-logout-all"),
+    path("auth/me/", profile.MeController.as_view(), name="auth-me"),
     path("auth/me/avatar/", avatar.AvatarController.as_view(), name="auth-me-avatar"),
-    path("auth/password/change/", auth.PasswordChangeController.as_view(), name="auth-password-change"),
+    path("auth/password/change/", profile.PasswordChangeController.as_view(), name="auth-password-change"),
+    path("auth/password/reset/", recovery.PasswordResetController.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password/reset/confirm/",
+        recovery.PasswordResetConfirmController.as_view(),
+        name="auth-password-reset-confirm",
+    ),
+    path("auth/email/verify/", recovery.EmailVerifyController.as_view(), name="auth-email-verify"),
+    path("auth/email/verify/resend/", recovery.EmailVerifyResendController.as_view(), name="auth-email-verify-resend"),
+    path("auth/social/google/", social.GoogleSignInController.as_view(), name="auth-social-google"),
+    path("auth/social/facebook/", social.FacebookSignInController.as_view(), name="auth-social-facebook"),
+    path("users/", users.UserCollectionController.as_view(), name="user-list"),
+    path("users/<int:user_id>/", users.UserItemController.as_view(), name="user-detail"),
     path("categories/", categories.CategoryCollectionController.as_view(), name="category-list"),
     path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
     path("categories/<int:category_id>/image/", images.CategoryImageController.as_view(), name="category-image"),

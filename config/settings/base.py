@@ -164,6 +164,8 @@ THROTTLE_RATES = {
     "login": env.str("THROTTLE_RATE_LOGIN", default="10/min"),
     "login_email": env.str("THROTTLE_RATE_LOGIN_EMAIL", default="5/min"),
     "register": env.str("THROTTLE_RATE_REGISTER", default="20/hour"),
+    # Password-reset requests and verification re-sends, per signed-in user or client address.
+    "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="10/hour"),
 }
 
 REST_FRAMEWORK = {
@@ -171,7 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["apps.core.controllers.parsers.BoundedJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.controllers.permissions.PermissionAwareAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.controllers.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "apps.core.controllers.throttles.AnonymousClientThrottle",
@@ -310,6 +312,24 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@nexus.example")
+
+# --- accounts -------------------------------------------------------------------------------
+# Lifetime of password-reset and e-mail verification links, in seconds (Django's own setting name).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_S", default=24 * 3600)
+# Where the links in account e-mails point: the shop's front end, which POSTs uid and token back.
+ACCOUNT_LINK_BASE_URL = env.str("ACCOUNT_LINK_BASE_URL", default="http://localhost:8000")
+# When true, an unverified user's POST /api/orders/ is a 403 `email_not_verified`.
+REQUIRE_VERIFIED_EMAIL_TO_ORDER = env.bool("REQUIRE_VERIFIED_EMAIL_TO_ORDER", default=False)
+# Social sign-in. Google: the OAuth client ids whose ID tokens we accept (the `aud` claim; empty
+# refuses every Google token) and where Google publishes its signing certificates.
+GOOGLE_OAUTH_CLIENT_IDS = env.list("GOOGLE_OAUTH_CLIENT_IDS", default=[])
+GOOGLE_CERTS_URL = env.str("GOOGLE_CERTS_URL", default="https://www.googleapis.com/oauth2/v1/certs")
+# Facebook: our app's id and secret (empty refuses every Facebook token) and the Graph API base URL.
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v19.0")
+# Seconds to wait for a provider before answering 503.
+SOCIAL_AUTH_TIMEOUT_S = env.float("SOCIAL_AUTH_TIMEOUT_S", default=5.0)
 
 # --- logging --------------------------------------------------------------------------------
 # One JSON object per line on stderr. Every record carries `request_id` (apps.core.middleware);

@@ -34,6 +34,9 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "voucher_used_up": "a voucher with uses left",
     "voucher_customer_limit": "a voucher this customer may still use",
     "voucher_min_subtotal": "a voucher whose minimum subtotal the cart reaches",
+    "invalid_token": "a password-reset or verification link (uid, token) is one the server signed",
+    "cannot_deactivate_self": "a superuser's own id (PATCH /api/users/{id}/ is_active false)",
+    "unknown_group": "a group name that exists (roles are rows, not an enum)",
     "country_not_served": "a shipping method that does not ship to the address's country",
     # judged by the file's content (a schema says only "binary")
     "unsupported_format": "an upload that is not a JPEG, PNG or WebP image by its content",

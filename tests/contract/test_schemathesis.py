@@ -53,6 +53,7 @@ FUZZ_THROTTLE_RATES = {
     "THROTTLE_RATE_LOGIN": "100000/min",
     "THROTTLE_RATE_LOGIN_EMAIL": "100000/min",
     "THROTTLE_RATE_REGISTER": "100000/min",
+    "THROTTLE_RATE_ACCOUNT_EMAIL": "100000/min",
 }
 
 pytestmark = pytest.mark.postgres

@@ -124,6 +124,13 @@ class RegisterThrottle(SlidingWindowThrottle, AnonRateThrottle):
     scope = "register"
 
 
+class AccountEmailThrottle(SlidingWindowThrottle, UserRateThrottle):
+    """Requests that send an account e-mail (reset, verification re-send), per signed-in user or else per
+    client address (THROTTLE_RATE_ACCOUNT_EMAIL): nobody can use the shop to flood a mailbox."""
+
+    scope = "account_email"
+
+
 class AuthenticatedUserThrottle(SlidingWindowThrottle, UserRateThrottle):
     """Requests per signed-in user (THROTTLE_RATE_USER); anonymous clients are left to the anon throttle.
 

@@ -4,7 +4,7 @@ Django discovers models through this package, so it imports every domain. Code o
 imports its models through the domain package (`from apps.core.models.catalog import Product`).
 """
 
-from apps.core.models.accounts import User
+from apps.core.models.accounts import SocialAccount, SocialProvider, User
 from apps.core.models.base import SoftDeleteModel, SoftDeleteQuerySet, TimeStampedModel
 from apps.core.models.catalog import Category, Product, ProductImage, Review
 from apps.core.models.events import (
@@ -30,6 +30,8 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookSubscription",
+    "SocialAccount",
+    "SocialProvider",
     "Address",
     "ShippingMethod",
     "TaxRate",

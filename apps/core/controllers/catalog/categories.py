@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from apps.core.containers import Container
 from apps.core.controllers.http_cache import ResponseCache
-from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, model_permissions
 from apps.core.controllers.responses import page_payload, render_json
 from apps.core.serializers.catalog import CategoryInputSerializer, CategoryListQuerySerializer, CategoryOutputSerializer
 from apps.core.serializers.common import ErrorResponseSerializer, page_of
@@ -21,7 +21,7 @@ WRITE_ERRORS = {400: ErrorResponseSerializer, 401: ErrorResponseSerializer, 403:
 class CategoryCollectionController(APIView):
     """`/api/categories/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("category", public_reads=True)]
 
     @extend_schema(
         tags=["categories"],
@@ -65,7 +65,7 @@ class CategoryCollectionController(APIView):
 class CategoryItemController(APIView):
     """`/api/categories/{id}/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("category", public_reads=True)]
 
     @extend_schema(
         tags=["categories"],

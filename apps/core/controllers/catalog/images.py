@@ -5,13 +5,12 @@ from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
-from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly, is_admin
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, model_permissions
 from apps.core.serializers.catalog import (
     CategoryOutputSerializer,
     ImageUploadSerializer,
@@ -20,7 +19,7 @@ from apps.core.serializers.catalog import (
     ProductImagePatchSerializer,
 )
 from apps.core.serializers.common import ErrorResponseSerializer
-from apps.core.services.catalog import CategoryImageService, ProductImageInput, ProductImageService
+from apps.core.services.catalog import CategoryImageService, ProductImageInput, ProductImageService, ProductService
 
 WRITE_ERRORS = {
     400: ErrorResponseSerializer,
@@ -34,7 +33,7 @@ UPLOAD_ERRORS = {**WRITE_ERRORS, 413: ErrorResponseSerializer}
 class ProductImageCollectionController(APIView):
     """`/api/products/{id}/images/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("productimage", public_reads=True)]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -50,7 +49,7 @@ class ProductImageCollectionController(APIView):
         product_id: int,
         service: ProductImageService = Provide[Container.product_image_service],
     ) -> Response:
-        images = service.list(product_id, include_inactive=is_admin(request))
+        images = service.list(product_id, include_inactive=ProductService.sees_unpublished(request.user))
         return Response(ProductImageOutputSerializer(images, many=True).data)
 
     @extend_schema(
@@ -76,7 +75,7 @@ class ProductImageCollectionController(APIView):
 class ProductImageItemController(APIView):
     """`/api/products/{id}/images/{image_id}/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("productimage", public_reads=False)]
 
     @extend_schema(
         tags=["products"],
@@ -117,7 +116,7 @@ class ProductImageItemController(APIView):
 class CategoryImageController(APIView):
     """`/api/categories/{id}/image/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("category", public_reads=False)]
     parser_classes = [MultiPartParser]
 
     @extend_schema(

@@ -3,14 +3,13 @@
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
 from apps.core.controllers.http_cache import ResponseCache
-from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, model_permissions
 from apps.core.controllers.responses import page_payload, render_json
 from apps.core.serializers.catalog import (
     ProductDetailOutputSerializer,
@@ -28,7 +27,7 @@ WRITE_ERRORS = {400: ErrorResponseSerializer, 401: ErrorResponseSerializer, 403:
 class ProductCollectionController(APIView):
     """`/api/products/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("product", public_reads=True)]
 
     @extend_schema(
         tags=["products"],
@@ -76,7 +75,7 @@ class ProductCollectionController(APIView):
 class ProductItemController(APIView):
     """`/api/products/{id}/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("product", public_reads=True)]
 
     @extend_schema(
         tags=["products"],
@@ -147,7 +146,7 @@ class ProductItemController(APIView):
 class ProductRestoreController(APIView):
     """`/api/products/{id}/restore/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("product", public_reads=False, actions={"POST": "change"})]
 
     @extend_schema(
         tags=["products"],

@@ -1,7 +1,6 @@
 """The events domain's controllers: the webhook API (`apps/core/urls.py` routes them)."""
 
 from apps.core.controllers.events.webhooks import (
-    IsSuperuser,
     WebhookCollectionController,
     WebhookDeliveryCollectionController,
     WebhookItemController,
@@ -9,7 +8,6 @@ from apps.core.controllers.events.webhooks import (
 )
 
 __all__ = [
-    "IsSuperuser",
     "WebhookCollectionController",
     "WebhookDeliveryCollectionController",
     "WebhookItemController",

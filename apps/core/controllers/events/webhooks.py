@@ -4,12 +4,12 @@
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
+from apps.core.controllers.permissions import SuperuserOnly
 from apps.core.controllers.responses import page_payload
 from apps.core.serializers.common import ErrorResponseSerializer, page_of
 from apps.core.serializers.events import (
@@ -24,17 +24,10 @@ AUTH_ERRORS = {401: ErrorResponseSerializer, 403: ErrorResponseSerializer}
 TAGS = ["webhooks"]
 
 
-class IsSuperuser(BasePermission):
-    """Only superusers. Anonymous: 401; anyone else (staff included): 403."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
-
-
 class WebhookCollectionController(APIView):
     """`/api/webhooks/`"""
 
-    permission_classes = [IsSuperuser]
+    permission_classes = [SuperuserOnly]
 
     @extend_schema(
         tags=TAGS,
@@ -73,7 +66,7 @@ class WebhookCollectionController(APIView):
 class WebhookItemController(APIView):
     """`/api/webhooks/{id}/`"""
 
-    permission_classes = [IsSuperuser]
+    permission_classes = [SuperuserOnly]
 
     @extend_schema(
         tags=TAGS,
@@ -122,7 +115,7 @@ class WebhookItemController(APIView):
 class WebhookDeliveryCollectionController(APIView):
     """`/api/webhooks/{id}/deliveries/`"""
 
-    permission_classes = [IsSuperuser]
+    permission_classes = [SuperuserOnly]
 
     @extend_schema(
         tags=TAGS,
@@ -149,7 +142,7 @@ class WebhookDeliveryCollectionController(APIView):
 class WebhookRedeliverController(APIView):
     """`/api/webhooks/{id}/deliveries/{delivery_id}/redeliver/`"""
 
-    permission_classes = [IsSuperuser]
+    permission_classes = [SuperuserOnly]
 
     @extend_schema(
         tags=TAGS,

@@ -3,12 +3,12 @@
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
+from apps.core.controllers.permissions import model_permissions
 from apps.core.controllers.responses import page_payload
 from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.promotions import VoucherInputSerializer, VoucherOutputSerializer
@@ -21,7 +21,7 @@ ITEM_ERRORS = {404: ErrorResponseSerializer, **ERRORS}
 class VoucherCollectionController(APIView):
     """`/api/vouchers/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("voucher", public_reads=False)]
 
     @extend_schema(
         tags=["vouchers"],
@@ -54,7 +54,7 @@ class VoucherCollectionController(APIView):
 class VoucherItemController(APIView):
     """`/api/vouchers/{id}/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("voucher", public_reads=False)]
 
     @extend_schema(
         tags=["vouchers"], summary="Read a voucher (staff)", responses={200: VoucherOutputSerializer, **ITEM_ERRORS}

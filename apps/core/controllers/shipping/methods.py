@@ -3,13 +3,12 @@
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
-from apps.core.controllers.permissions import PUBLIC_READ_AUTH, IsAdminOrReadOnly
+from apps.core.controllers.permissions import PUBLIC_READ_AUTH, model_permissions
 from apps.core.serializers.common import ErrorResponseSerializer
 from apps.core.serializers.shipping import (
     ShippingMethodInputSerializer,
@@ -27,7 +26,7 @@ ITEM_ERRORS = {404: ErrorResponseSerializer, **WRITE_ERRORS}
 class ShippingMethodCollectionController(APIView):
     """`/api/shipping-methods/`"""
 
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [model_permissions("shippingmethod", public_reads=True)]
 
     @extend_schema(
         tags=["shipping"],
@@ -60,7 +59,7 @@ class ShippingMethodCollectionController(APIView):
 class ShippingMethodItemController(APIView):
     """`/api/shipping-methods/{id}/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("shippingmethod", public_reads=False)]
 
     @extend_schema(
         tags=["shipping"],
@@ -100,7 +99,7 @@ class ShippingMethodItemController(APIView):
 class TaxRateCollectionController(APIView):
     """`/api/tax-rates/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("taxrate", public_reads=False)]
 
     @extend_schema(
         tags=["tax"],
@@ -128,7 +127,7 @@ class TaxRateCollectionController(APIView):
 class TaxRateItemController(APIView):
     """`/api/tax-rates/{id}/`"""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [model_permissions("taxrate", public_reads=False)]
 
     @extend_schema(
         tags=["tax"],

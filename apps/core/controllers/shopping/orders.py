@@ -3,13 +3,14 @@
 
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.containers import Container
 from apps.core.controllers.idempotency import IDEMPOTENCY_KEY, MISMATCH, created_or_replayed, idempotent_request
+from apps.core.controllers.permissions import model_permissions
 from apps.core.controllers.responses import page_payload
 from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.payments import PaymentInputSerializer, PaymentOutputSerializer
@@ -18,20 +19,16 @@ from apps.core.serializers.shopping import (
     OrderOutputSerializer,
     OrderStatusInputSerializer,
 )
+from apps.core.services.accounts import EmailVerificationService
 from apps.core.services.payments import PaymentService
 from apps.core.services.shopping import OrderService
 
 AUTH_ERRORS = {401: ErrorResponseSerializer}
 
 
-class IsAuthenticatedAdminForWrites(BasePermission):
-    """Reads need a login; writes (PATCH) need an admin (`is_staff`). Anonymous: 401; customers: 403."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or user.is_staff
+# Reads need a login (the service shows a customer only their own orders); a status change (PATCH)
+# needs `core.change_order` (order managers, superusers). Anonymous: 401; others: 403.
+ORDER_ITEM_PERMISSIONS = [IsAuthenticated, model_permissions("order", public_reads=True)]
 
 
 class OrderCollectionController(APIView):
@@ -73,6 +70,10 @@ class OrderCollectionController(APIView):
             ),
             400: OpenApiResponse(ErrorResponseSerializer, description="Empty cart, or a malformed Idempotency-Key."),
             401: ErrorResponseSerializer,
+            403: OpenApiResponse(
+                ErrorResponseSerializer,
+                description="`email_not_verified`: REQUIRE_VERIFIED_EMAIL_TO_ORDER is on and the e-mail is unverified.",
+            ),
             409: OpenApiResponse(
                 ErrorResponseSerializer,
                 description="`insufficient_stock` or `product_unavailable` for a line (nothing changed), or "
@@ -82,7 +83,13 @@ class OrderCollectionController(APIView):
         },
     )
     @inject
-    def post(self, request: Request, service: OrderService = Provide[Container.order_service]) -> Response:
+    def post(
+        self,
+        request: Request,
+        service: OrderService = Provide[Container.order_service],
+        verification: EmailVerificationService = Provide[Container.email_verification_service],
+    ) -> Response:
+        verification.check_may_order(request.user)
         order, created = service.place_order(request.user, idempotency=idempotent_request(request))
         return Response(OrderOutputSerializer(order).data, status=created_or_replayed(created))
 
@@ -90,7 +97,7 @@ class OrderCollectionController(APIView):
 class OrderItemController(APIView):
     """`/api/orders/{id}/`"""
 
-    permission_classes = [IsAuthenticatedAdminForWrites]
+    permission_classes = ORDER_ITEM_PERMISSIONS
 
     @extend_schema(
         tags=["orders"],

@@ -53,6 +53,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.FileField(max_length=255, blank=True, default="")  # storage name, set by the image service
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    # Set once the owner proved the address (verification link, or a provider's verified e-mail).
+    is_verified = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

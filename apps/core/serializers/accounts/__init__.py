@@ -1,8 +1,11 @@
 """The accounts domain's serializers: what other domains may use."""
 
 from apps.core.serializers.accounts.auth import (
+    EmailTokenInputSerializer,
     LoginInputSerializer,
     PasswordChangeInputSerializer,
+    PasswordResetConfirmInputSerializer,
+    PasswordResetInputSerializer,
     ProfileInputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
@@ -12,8 +15,11 @@ from apps.core.serializers.accounts.auth import (
 )
 
 __all__ = [
+    "EmailTokenInputSerializer",
     "LoginInputSerializer",
     "PasswordChangeInputSerializer",
+    "PasswordResetConfirmInputSerializer",
+    "PasswordResetInputSerializer",
     "ProfileInputSerializer",
     "RefreshInputSerializer",
     "RegisterInputSerializer",

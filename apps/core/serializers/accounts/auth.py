@@ -30,6 +30,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
             "phone_number",
             "is_staff",
             "avatar_url",
+            "is_verified",
             "created_at",
             "updated_at",
         )
@@ -87,3 +88,58 @@ class VerifyInputSerializer(serializers.Serializer):
     """Any token (access or refresh) to check."""
 
     token = serializers.CharField(max_length=4096)
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    """The e-mail of the account whose password was forgotten."""
+
+    email = serializers.EmailField(max_length=254)
+
+
+class EmailTokenInputSerializer(serializers.Serializer):
+    """What an e-mailed link carries: the user's `uid` (URL-safe base64) and a single-use `token`."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class PasswordResetConfirmInputSerializer(EmailTokenInputSerializer):
+    """A reset link's uid and token, and the new password (Django's validators apply)."""
+
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class UserAdminOutputSerializer(serializers.ModelSerializer):
+    """An account as a superuser sees it: the public view plus access (active, superuser, roles, last login)."""
+
+    groups = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = (*UserOutputSerializer.Meta.fields, "is_active", "is_superuser", "groups", "last_login")
+        read_only_fields = fields
+
+
+class UserAccessInputSerializer(serializers.Serializer):
+    """What a superuser may change: `is_active` and the complete list of `groups` (role names)."""
+
+    is_active = serializers.BooleanField(required=False)
+    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False, max_length=20)
+
+
+class GoogleSignInInputSerializer(serializers.Serializer):
+    """A Google ID token (a JWT from Google Identity Services)."""
+
+    id_token = serializers.CharField(max_length=4096)
+
+
+class FacebookSignInInputSerializer(serializers.Serializer):
+    """A Facebook user access token."""
+
+    access_token = serializers.CharField(max_length=4096)
+
+
+class SocialSignInOutputSerializer(TokenPairOutputSerializer):
+    """A JWT pair and whether the sign-in created the account."""
+
+    created = serializers.BooleanField()

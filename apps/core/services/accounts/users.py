@@ -1,13 +1,14 @@
-"""Accounts: registration, profile and password changes. Tokens are issued by simplejwt."""
+"""Accounts: registration, profile and password changes. Tokens: `AuthService`."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.core.exceptions import InvalidInputError
 from apps.core.models.accounts import User
+from apps.core.services.accounts.auth import AuthService
+from apps.core.services.accounts.passwords import validate_new_password
+from apps.core.services.accounts.recovery import EmailVerificationService
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,19 @@ class Registration:
 
 
 class UserService:
-    """Creates accounts and changes what a user may change about themselves."""
+    """Creates accounts and changes what a user may change about themselves.
+
+    Args:
+        auth: revokes the user's refresh tokens when the password changes.
+        verification: e-mails a verification link to every new account.
+    """
+
+    def __init__(self, auth: AuthService, verification: EmailVerificationService) -> None:
+        self._auth, self._verification = auth, verification
 
     @transaction.atomic
     def register(self, data: Registration) -> User:
-        """Create a customer account (never staff).
+        """Create a customer account (never staff, not verified) and e-mail it a verification link after commit.
 
         Raises:
             InvalidInputError: the e-mail is taken (attr "email") or the password fails
@@ -33,16 +42,18 @@ class UserService:
         """
         email = User.objects.normalize_email(data.email).lower()
         candidate = User(email=email, first_name=data.first_name, last_name=data.last_name)
-        self._validate_password(data.password, candidate, attr="password")
+        validate_new_password(data.password, candidate, attr="password")
         if User.objects.filter(email__iexact=email).exists():
             raise InvalidInputError("A user with this e-mail already exists.", code="unique", attr="email")
         try:
             with transaction.atomic():
-                return User.objects.create_user(
+                user = User.objects.create_user(
                     email=email, password=data.password, first_name=data.first_name, last_name=data.last_name
                 )
         except IntegrityError:
             raise InvalidInputError("A user with this e-mail already exists.", code="unique", attr="email") from None
+        self._verification.send_link(user)
+        return user
 
     @transaction.atomic
     def update_profile(self, user: User, changes: dict[str, str]) -> User:
@@ -56,7 +67,7 @@ class UserService:
 
     @transaction.atomic
     def change_password(self, user: User, *, old_password: str, new_password: str) -> None:
-        """Replace the password after checking the old one.
+        """Replace the password after checking the old one; every refresh token of the user is revoked.
 
         Raises:
             InvalidInputError: old_password is wrong (attr "old_password") or the new password
@@ -64,13 +75,7 @@ class UserService:
         """
         if not user.check_password(old_password):
             raise InvalidInputError("The old password is incorrect.", code="wrong_password", attr="old_password")
-        self._validate_password(new_password, user, attr="new_password")
+        validate_new_password(new_password, user, attr="new_password")
         user.set_password(new_password)
         user.save(update_fields=["password", "updated_at"])
-
-    @staticmethod
-    def _validate_password(password: str, user: User, *, attr: str) -> None:
-        try:
-            password_validation.validate_password(password, user)
-        except ValidationError as exc:
-            raise InvalidInputError(" ".join(exc.messages), code="password_invalid", attr=attr) from None
+        self._auth.logout_all(user)

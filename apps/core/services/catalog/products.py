@@ -12,6 +12,7 @@ from apps.core.infra.pagination import Page
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.infra.versioned_cache import CacheKey
 from apps.core.models.catalog import Category, Product
+from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 - re-exported
@@ -93,11 +94,11 @@ class ProductService:
 
     @staticmethod
     def sees_unpublished(user) -> bool:
-        """Whether `user` may read inactive products (staff may: they manage the catalog).
+        """Whether `user` may read inactive products (those who may change products: catalog managers).
 
         Their reads never use the public cache.
         """
-        return bool(user is not None and user.is_authenticated and user.is_staff)
+        return has_staff_permission(user, "core.change_product")
 
     def get(self, product_id: int, *, include_inactive: bool = False) -> Product:
         """Return a live product; inactive ones only when `include_inactive` (see `sees_unpublished`).

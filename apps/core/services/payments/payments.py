@@ -23,6 +23,7 @@ from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
 from apps.core.models.shopping import Order, OrderStatus
+from apps.core.services.accounts import has_staff_permission
 from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.payments.gateways import ChargeRequest, PaymentGateway
 
@@ -77,7 +78,11 @@ class PaymentService:
         Raises:
             NotFoundError: no such order, another user's, or the page is past the last one.
         """
-        orders = Order.objects.all() if viewer.is_staff else Order.objects.filter(user=viewer)
+        orders = (
+            Order.objects.all()
+            if has_staff_permission(viewer, "core.view_order")
+            else Order.objects.filter(user=viewer)
+        )
         if not orders.filter(pk=order_id).exists():
             raise NotFoundError(f"Order {order_id} does not exist.")
         qs = Payment.objects.filter(order_id=order_id).order_by("-created_at", "-id")

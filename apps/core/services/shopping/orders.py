@@ -30,6 +30,7 @@ from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
+from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog import CatalogCache
 from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.shopping.cart import locked_cart
@@ -156,7 +157,7 @@ class OrderService:
 
     # --- reads ---------------------------------------------------------------------------
     def list_page(self, viewer: User, *, status: str | None = None, page: int, page_size: int) -> Page[Order]:
-        """Orders newest first: the viewer's own, or everyone's for an admin (`is_staff`).
+        """Orders newest first: the viewer's own, or everyone's for those with `core.view_order` (order managers).
 
         Runs three queries whatever the page size (count, page, lines).
 
@@ -187,7 +188,7 @@ class OrderService:
             NotFoundError: no such order, or another user's (admins may cancel any).
             IllegalTransitionError: the order is shipped, delivered or already cancelled.
         """
-        owner = None if viewer.is_staff else viewer
+        owner = None if has_staff_permission(viewer, "core.change_order") else viewer
         return self._state_machine.transition(order_id, OrderStatus.CANCELLED, owner=owner)
 
     def set_status(self, order_id: int, status: str) -> Order:
@@ -206,7 +207,7 @@ class OrderService:
 
     def _visible(self, viewer: User) -> QuerySet[Order]:
         qs = self._base_queryset()
-        return qs if viewer.is_staff else qs.filter(user=viewer)
+        return qs if has_staff_permission(viewer, "core.view_order") else qs.filter(user=viewer)
 
     @staticmethod
     def _create_order(user: User, total: Decimal) -> Order:

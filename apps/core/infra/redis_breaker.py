@@ -94,7 +94,10 @@ class CircuitBreaker:
         if self._probe is None:
             return not self.is_open
         prober = self._prober
-        return prober is not None and prober.ident == threading.get_ident()
+        if prober is None or not prober.is_alive():  # e.g. a process forked while failed: probe again
+            self.record_failure()
+            return False
+        return prober.ident == threading.get_ident()
 
     def record_failure(self) -> None:
         """A call failed to reach Redis: open (or re-open) the circuit and start the probe thread."""

@@ -91,3 +91,17 @@ def bought(user, product, *, status: str = OrderStatus.DELIVERED, quantity: int 
     order = OrderFactory(user=user, status=status, total=product.price * quantity)
     OrderLineFactory(order=order, product=product, quantity=quantity)
     return order
+
+
+class IdempotencyKeyFactory(factory.django.DjangoModelFactory):
+    """A stored `Idempotency-Key` of an order placed by `user`."""
+
+    class Meta:
+        model = "core.IdempotencyKey"
+
+    user = factory.SubFactory(UserFactory)
+    key = factory.Sequence(lambda n: f"key-{n}")
+    method = "POST"
+    path = "/api/orders/"
+    fingerprint = "0" * 64
+    resource_type = "order"

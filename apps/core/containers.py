@@ -74,7 +74,9 @@ def _setting(name: str) -> providers.Callable:
 class Container(containers.DeclarativeContainer):
     """Singletons for stateless helpers and clients; a fresh Factory service per request."""
 
-    wiring_config = containers.WiringConfiguration(packages=["apps.core.controllers", "apps.core.admin"])
+    wiring_config = containers.WiringConfiguration(
+        packages=["apps.core.controllers", "apps.core.admin"], modules=["apps.core.tasks"]
+    )
 
     # --- infrastructure ---
     cache = providers.Object(django_cache)
@@ -168,6 +170,7 @@ class Container(containers.DeclarativeContainer):
         notifier=notification_service,
         state_machine=order_state_machine,
         idempotency=idempotency_service,
+        currency=_setting("SHOP_CURRENCY"),
     )
     payment_service = providers.Factory(
         PaymentService,

@@ -265,6 +265,8 @@ PAYMENT_SANDBOX_OUTCOME = env.str("PAYMENT_SANDBOX_OUTCOME", default="succeed")
 PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
 PAYMENT_WEBHOOK_SIGNATURE_HEADER = "X-Nexus-Signature"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# Keys older than this are pruned hourly (apps.core.tasks.prune_idempotency_keys); a retry after it is a new request.
+IDEMPOTENCY_KEY_TTL_H = env.int("IDEMPOTENCY_KEY_TTL_H", default=24)
 
 # --- static ---------------------------------------------------------------------------------
 STATIC_URL = "static/"

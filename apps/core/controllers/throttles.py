@@ -16,7 +16,7 @@ twice the rate across a window boundary, as a fixed window would.
 **Why.** DRF's throttle keeps a list of timestamps: a cache GET then a SET per request, two Redis
 round trips, and not atomic: concurrent requests read the same history and each writes its own
 back, so N parallel login attempts counted as about one. Here a check is one round trip (INCR the
-current counter, EXPIRE it NX, GET the previous one, pipelined: `apps.core.infra.redis_breaker.count_hit`) and
+current counter, EXPIRE it NX, GET the previous one, pipelined: `apps.core.infra.throttle_counters.count_hit`) and
 INCR is atomic, so parallel requests are all counted. Without Redis (locmem) the counters use the
 cache's add/incr/get, atomic within the process.
 

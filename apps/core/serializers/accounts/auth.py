@@ -109,13 +109,12 @@ class PasswordResetConfirmInputSerializer(EmailTokenInputSerializer):
     new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
-class UserAdminOutputSerializer(serializers.ModelSerializer):
+class UserAdminOutputSerializer(UserOutputSerializer):
     """An account as a superuser sees it: the public view plus access (active, superuser, roles, last login)."""
 
     groups = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
-    class Meta:
-        model = User
+    class Meta(UserOutputSerializer.Meta):
         fields = (*UserOutputSerializer.Meta.fields, "is_active", "is_superuser", "groups", "last_login")
         read_only_fields = fields
 

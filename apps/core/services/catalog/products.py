@@ -22,8 +22,7 @@ MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
 
 # The public detail read, compiled once per connection (see apps.core.infra.precompiled).
 _PUBLIC_DETAIL: PrecompiledQuery[Product] = PrecompiledQuery(
-    lambda pk: Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by(),
-    -7_770_001,
+    lambda pk: Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by()
 )
 
 

@@ -14,7 +14,6 @@ UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constr
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -56,6 +55,7 @@ class OrderService:
         notifier: queues the "order received" e-mail (sent after commit).
         state_machine: every status change goes through it.
         idempotency: replays a checkout retried with the same `Idempotency-Key`.
+        currency: SHOP_CURRENCY, the ISO 4217 code orders are placed in.
     """
 
     def __init__(
@@ -64,11 +64,14 @@ class OrderService:
         notifier: NotificationService,
         state_machine: OrderStateMachine,
         idempotency: IdempotencyService,
+        *,
+        currency: str,
     ) -> None:
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._state_machine = state_machine
         self._idempotency = idempotency
+        self._currency = currency
 
     # --- checkout ------------------------------------------------------------------------
     @transaction.atomic
@@ -209,13 +212,12 @@ class OrderService:
         qs = self._base_queryset()
         return qs if has_staff_permission(viewer, "core.view_order") else qs.filter(user=viewer)
 
-    @staticmethod
-    def _create_order(user: User, total: Decimal) -> Order:
+    def _create_order(self, user: User, total: Decimal) -> Order:
         for attempt in range(5):
             try:
                 with transaction.atomic():
                     return Order.objects.create(
-                        number=new_order_number(), user=user, total=total, currency=settings.SHOP_CURRENCY
+                        number=new_order_number(), user=user, total=total, currency=self._currency
                     )
             except IntegrityError:  # an order number collision (~1 in 10^12): draw again
                 if attempt == 4:

@@ -61,11 +61,19 @@ class AuthService:
     def refresh(self, raw_refresh: str) -> TokenPair:
         """Rotate: a new pair; the presented refresh token is blacklisted and can never be used again.
 
+        Concurrent refreshes of one token are serialised on its OutstandingToken row: exactly one succeeds.
+
         Raises:
             AuthenticationFailedError: the token is malformed, expired, blacklisted, not a refresh
                 token, or its user was deleted or deactivated (`token_not_valid`).
         """
         refresh = self._refresh_token(raw_refresh)
+        # Lock the token's row and look again: of concurrent refreshes of one token, one rotates and
+        # the others, waiting here, then find it blacklisted (no two valid pairs from one token).
+        jti = refresh.payload.get(api_settings.JTI_CLAIM)
+        list(OutstandingToken.objects.select_for_update().filter(jti=jti).order_by().values_list("pk", flat=True))
+        if BlacklistedToken.objects.filter(token__jti=jti).exists():
+            raise _invalid_token()
         user = User.objects.filter(pk=refresh.payload.get(api_settings.USER_ID_CLAIM)).first()
         if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
             raise _invalid_token()

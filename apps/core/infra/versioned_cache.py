@@ -31,6 +31,11 @@ from apps.core.infra.redis_breaker import cache_recovered
 
 T = TypeVar("T")
 
+FORMAT = "v2"
+"""Part of every entry's version: bump it when what is stored changes shape. Entries written by other
+code (an older release during a rolling deploy, whose entries held `(body, etag)` tuples) then read
+as misses instead of being served as something they are not."""
+
 CACHE_EPOCH_KEY = "list:epoch"
 """Cache key of the epoch every entry's version embeds; replaced after an outage of the cache."""
 
@@ -119,8 +124,8 @@ class VersionedCache:
                 generation = self._cache.get(generation_key)
                 if generation is None:  # cache unreachable: do not cache at all
                     return Lookup(key, None)
-            return Lookup(key, f"{epoch}.{generation}")
-        version = f"{epoch}.{generation}"
+            return Lookup(key, f"{FORMAT}.{epoch}.{generation}")
+        version = f"{FORMAT}.{epoch}.{generation}"
         entry = found.get(key.storage_key)
         return Lookup(key, version, entry[1] if entry is not None and entry[0] == version else None)
 

@@ -255,3 +255,15 @@ def test_a_probe_of_other_params_is_ignored(product_service):
     assert body == b"B-2"
     assert not detail_lookup(product_service, first.pk).hit
     assert detail_lookup(product_service, second.pk).value.body == b"B-2"
+
+
+def test_entries_of_another_format_are_misses():
+    """An entry written by an older release (same key, version without the format) is never served."""
+    versioned_cache, build = VersionedCache(default_cache, timeout_s=60), Builder()
+    key = CacheKey("ns", {"a": 1})
+    lookup = versioned_cache.lookup(key, create=True)
+    old_version = lookup.version.split(".", 1)[1]  # "<epoch>.<generation>", as the old release wrote it
+    default_cache.set(key.storage_key, (old_version, ("old body", '"etag"')), 60)
+    assert not versioned_cache.lookup(key).hit
+    assert versioned_cache.get_or_compute(key, build) == b'{"x":1}'
+    assert build.calls == 1

@@ -14,7 +14,7 @@ import time
 import redis
 
 from apps.core.infra.redis_breaker import breaker_of
-from apps.core.infra.versioned_cache import CACHE_EPOCH_KEY, CacheKey, VersionedCache
+from apps.core.infra.versioned_cache import CACHE_EPOCH_KEY, FORMAT, CacheKey, VersionedCache
 from tests.contract.seed import ADMIN, CUSTOMER
 from tests.live import (
     base_env,
@@ -182,6 +182,6 @@ def test_the_epoch_is_replaced_when_redis_returns_even_without_another_call(tmp_
         assert wait_until(lambda: not breaker.failed, timeout_s=2)
         epoch = pickle.loads(raw.get(epoch_key))
         assert backend.get(CACHE_EPOCH_KEY) == epoch  # calls go through again
-        assert versioned.lookup(CacheKey("products"), create=True).version.startswith(f"{epoch}.")
+        assert versioned.lookup(CacheKey("products"), create=True).version.startswith(f"{FORMAT}.{epoch}.")
         assert wait_until(lambda: not breaker._prober.is_alive(), timeout_s=2)
         raw.close()

@@ -4,7 +4,7 @@ import factory
 from django.utils.text import slugify
 
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Category, Product, ProductImage
+from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant
 
 DEFAULT_PASSWORD = "Sturdy-pass-2026!"
 
@@ -52,6 +52,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Product {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
@@ -62,6 +63,27 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     category = factory.SubFactory(CategoryFactory)
     is_active = True
+    default_variant = factory.RelatedFactory(
+        "tests.factories.ProductVariantFactory",
+        factory_related_name="product",
+        is_default=True,
+        sku=factory.SelfAttribute("..sku"),
+        price=factory.SelfAttribute("..price"),
+        stock=factory.SelfAttribute("..stock"),
+    )
+
+
+class ProductVariantFactory(factory.django.DjangoModelFactory):
+    """A live variant of `product` without options (add VariantOption rows for options)."""
+
+    class Meta:
+        model = ProductVariant
+
+    product = factory.SubFactory(ProductFactory, default_variant=None)
+    sku = factory.Sequence(lambda n: f"VAR-{n:06d}")
+    price = factory.LazyAttribute(lambda o: o.product.price)
+    stock = 10
+    is_default = False
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):

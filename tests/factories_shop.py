@@ -26,6 +26,7 @@ class CartItemFactory(factory.django.DjangoModelFactory):
 
     cart = factory.SubFactory(CartFactory)
     product = factory.SubFactory(ProductFactory)
+    variant = factory.LazyAttribute(lambda o: o.product.variants.order_by("-is_default", "id").first())
     quantity = 1
 
 
@@ -48,6 +49,7 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 
     order = factory.SubFactory(OrderFactory)
     product = factory.SubFactory(ProductFactory)
+    variant = factory.LazyAttribute(lambda o: o.product.variants.order_by("-is_default", "id").first())
     product_name = factory.LazyAttribute(lambda o: o.product.name)
     sku = factory.LazyAttribute(lambda o: o.product.sku)
     unit_price = factory.LazyAttribute(lambda o: o.product.price)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Category, Product
+from apps.core.services.catalog.variant_sync import create_missing_default_variants
 
 CUSTOMER = ("fuzz-customer@example.com", "Fuzz-customer-2026!")
 ADMIN = ("fuzz-admin@example.com", "Fuzz-admin-2026!")
@@ -29,5 +30,6 @@ def seed() -> None:
             is_active=n != 11,
         )
     Product.objects.filter(sku="FUZZ-012").update(deleted_at="2026-01-01T00:00:00Z")
+    create_missing_default_variants()
     User.objects.create_user(email=CUSTOMER[0], password=CUSTOMER[1], first_name="Cus", last_name="Tomer")
     User.objects.create_superuser(email=ADMIN[0], password=ADMIN[1], first_name="Ad", last_name="Min")

@@ -43,6 +43,7 @@ from apps.core.management.synthetic_catalog import (  # noqa: F401 - line_word i
     shared_dir,
 )
 from apps.core.models.catalog import Category, Product
+from apps.core.services.catalog.variant_sync import create_missing_default_variants
 
 _COPY_COLUMNS = (
     "created_at", "updated_at", "deleted_at", "name", "slug", "sku", "description", "brand", "price", "stock",
@@ -99,6 +100,8 @@ class Command(BaseCommand):
                 self._copy(generator, category_ids, progress, jobs=opts["jobs"])
             else:
                 self._orm(generator, category_ids, progress)
+        self.stdout.write("Creating each product's default variant...")
+        create_missing_default_variants()
         self.stdout.write(
             f"Seeded {generator.products} products in {len(generator.children)} sub-categories of "
             f"{len(generator.roots)} roots in {time.monotonic() - started:.1f}s."

@@ -3,5 +3,15 @@
 from apps.core.models.catalog.images import ProductImage
 from apps.core.models.catalog.products import Category, Product
 from apps.core.models.catalog.reviews import Review
+from apps.core.models.catalog.variants import OptionType, OptionValue, ProductVariant, VariantOption
 
-__all__ = ["Category", "Product", "ProductImage", "Review"]
+__all__ = [
+    "Category",
+    "OptionType",
+    "OptionValue",
+    "Product",
+    "ProductImage",
+    "ProductVariant",
+    "Review",
+    "VariantOption",
+]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.models.base import TimeStampedModel
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductVariant
 
 
 class Cart(TimeStampedModel):
@@ -23,17 +23,18 @@ class Cart(TimeStampedModel):
 
 
 class CartItem(TimeStampedModel):
-    """A product and a quantity (>= 1) in a cart; one row per product."""
+    """A variant and a quantity (>= 1) in a cart; one row per variant. `product` repeats the variant's product."""
 
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField()
 
     class Meta:
         ordering = ("created_at", "id")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="cartitem_quantity_gte_1"),
-            models.UniqueConstraint(fields=["cart", "product"], name="cartitem_cart_product_unique"),
+            models.UniqueConstraint(fields=["cart", "variant"], name="cartitem_cart_variant_unique"),
         ]
 
     def __str__(self) -> str:

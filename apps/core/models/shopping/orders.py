@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.models.base import TimeStampedModel
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductVariant
 
 ZERO = Decimal("0")
 
@@ -55,10 +55,18 @@ class Order(TimeStampedModel):
 
 
 class OrderLine(models.Model):
-    """One product of an order with the name, SKU and unit price it had when the order was placed."""
+    """One variant of an order with the name, SKU, options and unit price it had when the order was placed.
+
+    `variant_options` snapshots the variant's options (`{"size": "XL"}`); `variant` is null only if
+    the variant row was purged later (soft-deleted variants keep their rows).
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    variant = models.ForeignKey(
+        ProductVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    variant_options = models.JSONField(default=dict, blank=True)
     product_name = models.CharField(max_length=255)
     sku = models.CharField("SKU", max_length=64)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
@@ -71,7 +79,7 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_gte_1"),
             models.CheckConstraint(condition=Q(unit_price__gte=ZERO), name="orderline_unit_price_gte_0"),
             models.CheckConstraint(condition=Q(line_total__gte=ZERO), name="orderline_line_total_gte_0"),
-            models.UniqueConstraint(fields=["order", "product"], name="orderline_order_product_unique"),
+            models.UniqueConstraint(fields=["order", "variant"], name="orderline_order_variant_unique"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ from apps.core.services.catalog.catalog_records import (  # noqa: F401 - re-expo
     readable_category_name,
 )
 from apps.core.services.catalog.slugs import unique_slug
+from apps.core.services.catalog.variant_sync import sync_default_variant
 
 
 class CatalogImportService:
@@ -139,6 +140,7 @@ class CatalogImportService:
         if creating:
             product.slug = unique_slug(Product, record.name, max_length=280)
         product.save()
+        sync_default_variant(product)
         known[record.sku] = product
         return "created" if creating else "updated"
 

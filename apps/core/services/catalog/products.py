@@ -17,6 +17,7 @@ from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 - re-exported
 from apps.core.services.catalog.slugs import unique_slug
+from apps.core.services.catalog.variant_sync import sync_default_variant
 
 MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
 
@@ -209,4 +210,5 @@ class ProductService:
         except IntegrityError as exc:
             attr = "sku" if "sku" in str(exc) else "slug"
             raise InvalidInputError(f"A product with this {attr} already exists.", code="unique", attr=attr) from None
+        sync_default_variant(product)
         self._catalog_cache.products_changed()

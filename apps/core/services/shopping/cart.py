@@ -10,6 +10,7 @@ from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
 from apps.core.models.shopping import Cart, CartItem
+from apps.core.services.catalog.variant_sync import default_variant
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,12 @@ class CartService:
         new_quantity = quantity + (item.quantity if item else 0)
         self._check_quantity(product, quantity, new_quantity)
         if item is None:
-            item = CartItem.objects.create(cart=cart, product=product, quantity=new_quantity)
+            variant = default_variant(product.pk)
+            if variant is None:
+                raise InvalidInputError(
+                    f"Product {product_id} has no variant for sale.", code="product_unavailable", attr="product"
+                )
+            item = CartItem.objects.create(cart=cart, product=product, variant=variant, quantity=new_quantity)
         else:
             item.quantity = new_quantity
             item.save(update_fields=["quantity", "updated_at"])

@@ -110,7 +110,13 @@ class OrderService:
 
     def _checkout(self, user: User) -> Order:
         cart = locked_cart(user)
-        lines = list(CartItem.objects.filter(cart=cart).order_by("product_id").values_list("product_id", "quantity"))
+        items = list(
+            CartItem.objects.filter(cart=cart)
+            .order_by("product_id")
+            .values_list("product_id", "variant_id", "quantity")
+        )
+        lines = [(product_id, quantity) for product_id, _, quantity in items]
+        variant_of = {product_id: variant_id for product_id, variant_id, _ in items}
         if not lines:
             raise EmptyCartError("The cart is empty.", attr=None)
 
@@ -124,6 +130,7 @@ class OrderService:
             order_lines.append(
                 OrderLine(
                     product=product,
+                    variant_id=variant_of[product_id],
                     product_name=product.name,
                     sku=product.sku,
                     unit_price=product.price,

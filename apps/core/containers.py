@@ -23,6 +23,7 @@ from apps.core.services.accounts import (
     SocialSignInService,
     UserAdministrationService,
     UserService,
+    cached_http_session,
 )
 
 # --- end events ---
@@ -115,11 +116,13 @@ class Container(containers.DeclarativeContainer):
     password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
     user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
     user_administration_service = providers.Factory(UserAdministrationService, auth=auth_service)
+    google_certs_session = providers.Singleton(cached_http_session)  # certificates cached per process
     google_identity_verifier = providers.Factory(
         GoogleIdentityVerifier,
         client_ids=_setting("GOOGLE_OAUTH_CLIENT_IDS"),
         certs_url=_setting("GOOGLE_CERTS_URL"),
         timeout_s=_setting("SOCIAL_AUTH_TIMEOUT_S"),
+        session=google_certs_session,
     )
     facebook_identity_verifier = providers.Factory(
         FacebookIdentityVerifier,

@@ -53,6 +53,7 @@ class FakeProviders:
         self.stranger, _ = _key_pair("key-1")  # same kid, a key Google never published
         self.certs = {"key-1": cert}
         self.facebook_tokens: dict[str, dict] = {}  # access token -> {"app_id", "user_id", "email"}
+        self.cached_certs_fetches = 0  # GETs of /certs-cached, which answers like Google (max-age)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -88,6 +89,9 @@ class FakeProviders:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/certs":
                     self._send(200, fakes.certs)
+                elif url.path == "/certs-cached":  # Google says max-age of a few hours
+                    fakes.cached_certs_fetches += 1
+                    self._send(200, fakes.certs, cache_control="public, max-age=3600")
                 elif url.path == "/graph/debug_token":
                     self._send(200, fakes._debug(query))
                 elif url.path == "/graph/me":
@@ -97,9 +101,11 @@ class FakeProviders:
                 else:
                     self._send(404, {"error": "not found"})
 
-            def _send(self, status: int, body: dict) -> None:
+            def _send(self, status: int, body: dict, cache_control: str | None = None) -> None:
                 raw = json.dumps(body).encode()
                 self.send_response(status)
+                if cache_control:
+                    self.send_header("Cache-Control", cache_control)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()

@@ -124,6 +124,15 @@ def test_google_unreachable_is_503(fakes, settings):
     assert response["Retry-After"]
 
 
+def test_google_certificates_are_fetched_once_while_their_max_age_lasts(api_client, fakes, settings):
+    settings.GOOGLE_CERTS_URL = f"{fakes.base_url}/certs-cached"  # answers `Cache-Control: max-age=3600`
+    before = fakes.cached_certs_fetches
+    for sub in ("g-cache-1", "g-cache-2", "g-cache-3"):
+        response = google(api_client, fakes.google_token(sub=sub, email=f"{sub}@example.com"))
+        assert response.status_code == 200, response.content
+    assert fakes.cached_certs_fetches - before == 1
+
+
 def test_a_deactivated_linked_account_is_refused(api_client, fakes):
     user = _user_of(google(api_client, fakes.google_token()).json())
     User.objects.filter(pk=user.pk).update(is_active=False)

@@ -3,7 +3,11 @@
 from apps.core.services.accounts.administration import AccessChange, UserAdministrationService
 from apps.core.services.accounts.auth import AuthService, TokenPair
 from apps.core.services.accounts.mailer import AccountEmail, AccountMailer
-from apps.core.services.accounts.providers import FacebookIdentityVerifier, GoogleIdentityVerifier
+from apps.core.services.accounts.providers import (
+    FacebookIdentityVerifier,
+    GoogleIdentityVerifier,
+    cached_http_session,
+)
 from apps.core.services.accounts.recovery import EmailVerificationService, PasswordResetService
 from apps.core.services.accounts.roles import ROLE_NAMES, has_staff_permission
 from apps.core.services.accounts.social import SocialSignInService
@@ -24,5 +28,6 @@ __all__ = [
     "TokenPair",
     "UserAdministrationService",
     "UserService",
+    "cached_http_session",
     "has_staff_permission",
 ]

@@ -1,7 +1,9 @@
 """Checking a sign-in provider's token and reading who it names (Google ID tokens, Facebook access tokens).
 
 Google: `google-auth` verifies the ID token (RS256 signature against the certificates published at
-GOOGLE_CERTS_URL, expiry, audience = one of GOOGLE_OAUTH_CLIENT_IDS); we add the issuer check.
+GOOGLE_CERTS_URL, expiry, audience = one of GOOGLE_OAUTH_CLIENT_IDS); we add the issuer check. The
+certificates are fetched through one process-wide CacheControl session, so they are kept as long as
+Google's `Cache-Control: max-age` allows (hours) instead of being fetched on every sign-in.
 Facebook: the Graph API's `debug_token` says whether an access token is valid and for which app;
 `/me` gives the user's id and e-mail (Facebook returns only confirmed addresses).
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 import google.auth.exceptions
 import google.auth.transport.requests
 import requests
+from cachecontrol import CacheControl
 from google.oauth2 import id_token as google_id_token
 
 from apps.core.exceptions import AuthenticationFailedError, ServiceUnavailableError
@@ -40,11 +43,21 @@ def unreachable(provider: str) -> ServiceUnavailableError:
     return ServiceUnavailableError(f"{provider} could not be reached; try again later.", code="provider_unavailable")
 
 
+def cached_http_session() -> requests.Session:
+    """A requests session that keeps responses in memory for as long as their `Cache-Control` allows.
+
+    One per process (a container Singleton): Google's certificate responses say `max-age` of a few
+    hours, so sign-ins stop paying a round trip to Google; responses without caching headers are
+    not kept. Thread-safe enough for gthread workers (CacheControl's in-memory cache takes a lock).
+    """
+    return CacheControl(requests.Session())
+
+
 class _TimedGoogleRequest(google.auth.transport.requests.Request):
     """google-auth's requests transport with our timeout on every call (its own default is 120 s)."""
 
-    def __init__(self, timeout_s: float) -> None:
-        super().__init__()
+    def __init__(self, timeout_s: float, session: requests.Session | None = None) -> None:
+        super().__init__(session=session)
         self._timeout_s = timeout_s
 
     def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
@@ -58,10 +71,15 @@ class GoogleIdentityVerifier:
         client_ids: accepted audiences (GOOGLE_OAUTH_CLIENT_IDS); empty refuses every token.
         certs_url: where the signing certificates are published (GOOGLE_CERTS_URL).
         timeout_s: seconds to wait for the certificates.
+        session: the HTTP session the certificates are fetched with (`cached_http_session()`);
+            None fetches them afresh every time.
     """
 
-    def __init__(self, client_ids: list[str], certs_url: str, timeout_s: float) -> None:
+    def __init__(
+        self, client_ids: list[str], certs_url: str, timeout_s: float, session: requests.Session | None = None
+    ) -> None:
         self._client_ids, self._certs_url, self._timeout_s = list(client_ids), certs_url, timeout_s
+        self._session = session
 
     def identity(self, token: str) -> ProviderIdentity:
         """The identity in a valid ID token.
@@ -75,7 +93,10 @@ class GoogleIdentityVerifier:
             raise invalid_token("Google")
         try:
             claims = google_id_token.verify_token(
-                token, _TimedGoogleRequest(self._timeout_s), audience=self._client_ids, certs_url=self._certs_url
+                token,
+                _TimedGoogleRequest(self._timeout_s, self._session),
+                audience=self._client_ids,
+                certs_url=self._certs_url,
             )
         except google.auth.exceptions.TransportError:
             raise unreachable("Google") from None

@@ -105,6 +105,21 @@ class DomainExceptionHandler(ExceptionHandler):
             return exceptions.APIException(detail=server_error_detail(getattr(request, "request_id", None)))
         return exc
 
+    def report_exception(self, exc: exceptions.APIException, response) -> None:
+        """5xx are logged with their traceback, except a domain `ServiceError` (an outside service down).
+
+        A provider or gateway that cannot be reached is an expected, already-explained condition:
+        one warning line naming its code, not a traceback per request during an outage.
+        """
+        if exc.status_code >= 500 and isinstance(self.exc, domain.ServiceError):
+            logger.warning(
+                "dependency unavailable: %s",
+                getattr(self.exc, "code", "service_unavailable"),
+                extra={"status": exc.status_code, "detail": str(self.exc)},
+            )
+            return
+        super().report_exception(exc, response)
+
     def get_headers(self, exc: exceptions.APIException) -> dict:
         headers = super().get_headers(exc)
         if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:

@@ -117,11 +117,17 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_google_unreachable_is_503(fakes, settings):
+def test_google_unreachable_is_503(fakes, settings, caplog):
     settings.GOOGLE_CERTS_URL = f"http://127.0.0.1:{_closed_port()}/certs"
-    response = google(APIClient(raise_request_exception=False), fakes.google_token())  # a 5xx is reported
+    with caplog.at_level("INFO", logger="apps.core.controllers.errors"):
+        response = google(APIClient(raise_request_exception=False), fakes.google_token())  # a 5xx is reported
     assert_envelope(response, 503, code="provider_unavailable")
     assert response["Retry-After"]
+    # An outside service down is one warning line, not a traceback per request.
+    records = [r for r in caplog.records if r.name == "apps.core.controllers.errors"]
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in records] == [
+        ("WARNING", "dependency unavailable: provider_unavailable", None)
+    ]
 
 
 def test_google_certificates_are_fetched_once_while_their_max_age_lasts(api_client, fakes, settings):

@@ -18,7 +18,9 @@ with DEBUG off and Django's SMTP backend pointed at an aiosmtpd sink this script
 `--smtp-delay-ms` the sink answers each message that much later, a slow mail server), then
 `--customers` threads each add one product to their cart and POST /api/orders/, `--orders` times.
 Only the POST /api/orders/ is timed; each customer's first order is a warm-up, not counted. The
-script waits for every order's e-mail to reach the sink, prints one JSON line (p50, p95, mean in
+`--worker-after-load` starts the worker when the timed load is over (as a worker on another machine
+would not compete with gunicorn for this machine's cores). The script waits for every order's
+e-mail to reach the sink, prints one JSON line (p50, p95, mean in
 ms, orders, e-mails) and stops what it started. Figures are printed, never asserted.
 """
 
@@ -169,13 +171,15 @@ def run(args: argparse.Namespace) -> dict:
         worker += ["-Q", queue, "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
         with contextlib.ExitStack() as stack:
             stack.enter_context(child(gunicorn, web_env, repo, logs / "gunicorn.log"))
-            if args.broker:
+            if args.broker and not args.worker_after_load:
                 stack.enter_context(child(worker, env, repo, logs / "worker.log"))
             base = f"http://127.0.0.1:{port}"
             if not wait_for(lambda: httpx.get(f"{base}/healthz", timeout=1).status_code == 200, 60):
                 raise RuntimeError(f"gunicorn did not start; see {logs / 'gunicorn.log'}")
             emails_before = smtp.count
             latencies, failures = load(base, seed, args.orders)
+            if args.broker and args.worker_after_load:  # the e-mails waited in RabbitMQ meanwhile
+                stack.enter_context(child(worker, env, repo, logs / "worker.log"))
             orders = len(latencies) + args.customers  # the warm-ups placed orders (and e-mails) too
             all_mailed = wait_for(lambda: smtp.count - emails_before >= orders, args.mail_timeout_s)
             emails = smtp.count - emails_before
@@ -191,6 +195,7 @@ def run(args: argparse.Namespace) -> dict:
             ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
         ).stdout.strip(),
         "broker": bool(args.broker),
+        "worker_during_load": bool(args.broker) and not args.worker_after_load,
         "smtp_delay_ms": args.smtp_delay_ms,
         "customers": args.customers,
         "timed_orders": len(latencies),
@@ -240,6 +245,11 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
     parser.add_argument("--broker", default="", help="CELERY_BROKER_URL; a worker is started (after-side only)")
+    parser.add_argument(
+        "--worker-after-load",
+        action="store_true",
+        help="start the worker only once the timed load is over (a worker on another machine, not competing for CPU)",
+    )
     parser.add_argument("--customers", type=int, default=8)
     parser.add_argument("--orders", type=int, default=25, help="timed orders per customer")
     parser.add_argument("--smtp-delay-ms", type=float, default=0.0)

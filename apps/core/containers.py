@@ -14,6 +14,7 @@ from apps.core.controllers.http_cache import ResponseCache
 from apps.core.infra.images import ImageRules, MediaFiles
 from apps.core.infra.versioned_cache import VersionedCache
 from apps.core.services.accounts import (
+    AccountEmailConsumer,
     AccountMailer,
     AuthService,
     EmailVerificationService,
@@ -48,6 +49,7 @@ from apps.core.services.events import (
     UrlGuard,
     WebhookSender,
     WebhookService,
+    WishlistEmailConsumer,
 )
 from apps.core.services.idempotency import IdempotencyService
 from apps.core.services.payments import PaymentService, gateway_named
@@ -108,13 +110,7 @@ class Container(containers.DeclarativeContainer):
     account_mailer = providers.Factory(
         AccountMailer, from_email=_setting("DEFAULT_FROM_EMAIL"), link_base_url=_setting("ACCOUNT_LINK_BASE_URL")
     )
-    email_verification_service = providers.Factory(
-        EmailVerificationService,
-        mailer=account_mailer,
-        required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
-    )
-    password_reset_service = providers.Factory(PasswordResetService, mailer=account_mailer, auth=auth_service)
-    user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
+    account_email_consumer = providers.Factory(AccountEmailConsumer, mailer=account_mailer)
     user_administration_service = providers.Factory(UserAdministrationService, auth=auth_service)
     google_certs_session = providers.Singleton(cached_http_session)  # certificates cached per process
     google_identity_verifier = providers.Factory(
@@ -155,7 +151,23 @@ class Container(containers.DeclarativeContainer):
     )
     webhook_service = providers.Factory(WebhookService, url_guard=url_guard, tasks=event_tasks)
     email_consumer = providers.Factory(EmailConsumer, from_email=_setting("DEFAULT_FROM_EMAIL"))
+    wishlist_email_consumer = providers.Factory(
+        WishlistEmailConsumer,
+        from_email=_setting("DEFAULT_FROM_EMAIL"),
+        shop_url=_setting("ACCOUNT_LINK_BASE_URL"),
+        currency=_setting("SHOP_CURRENCY"),
+        batch_size=_setting("WISHLIST_EMAIL_BATCH_SIZE"),
+    )
     # --- end events ---
+
+    # --- accounts: the services that record account e-mail events ---
+    email_verification_service = providers.Factory(
+        EmailVerificationService,
+        events=event_service,
+        required_to_order=_setting("REQUIRE_VERIFIED_EMAIL_TO_ORDER"),
+    )
+    password_reset_service = providers.Factory(PasswordResetService, events=event_service, auth=auth_service)
+    user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(

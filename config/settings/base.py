@@ -395,6 +395,8 @@ WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=Fals
 EMAIL_RETRY_MAX = env.int("EMAIL_RETRY_MAX", default=8)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_S", default=10)  # an SMTP server that hangs fails the try, which is retried
 EMAIL_RETRY_BACKOFF_MAX_S = env.int("EMAIL_RETRY_BACKOFF_MAX_S", default=600)
+# Wishlist alerts: users per `events.send_wishlist_emails` task (each user is its own small transaction).
+WISHLIST_EMAIL_BATCH_SIZE = env.int("WISHLIST_EMAIL_BATCH_SIZE", default=200)
 # Jobs other domains provide later, by dotted path: run by beat, a no-op (logged once) until importable.
 SCHEDULED_HOOKS = {
     "expire-unpaid-orders": {

@@ -22,15 +22,6 @@ def test_password_reset_message_has_text_and_html_with_the_same_link():
     assert password_reset_tokens.check_token(user, token)
 
 
-def test_send_waits_for_the_commit(django_capture_on_commit_callbacks, mailoutbox):
-    mailer = AccountMailer(from_email="shop@example.com", link_base_url="https://shop.example")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        mailer.send(mailer.email_verification(UserFactory()))
-    assert (len(callbacks), mailoutbox) == (1, [])
-    callbacks[0]()
-    assert [m.subject for m in mailoutbox] == ["Confirm your e-mail address"]
-
-
 @pytest.mark.parametrize(
     ("required", "verified", "refused"), [(False, False, False), (True, True, False), (True, False, True)]
 )

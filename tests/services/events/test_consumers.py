@@ -65,3 +65,21 @@ def test_email_failure_raises_and_records_nothing_so_the_task_retries(container,
     with pytest.raises(ConnectionRefusedError):
         container.email_consumer().handle(str(event.pk))
     assert not ProcessedEvent.objects.exists()
+
+
+def test_shipped_email_shows_the_carrier_and_tracking_number_when_the_payload_has_them(container, mailoutbox):
+    event = _order_event()
+    event.payload = {**event.payload, "tracking_number": "1Z999AA10123456784", "carrier": "UPS"}
+    event.save()
+    assert container.email_consumer().handle(str(event.pk)) is True
+    [message] = mailoutbox
+    assert "Tracking: 1Z999AA10123456784 (UPS)" in message.body
+    [(html, _)] = message.alternatives
+    assert "Carrier: <strong>UPS</strong>, tracking number: <strong>1Z999AA10123456784</strong>" in html
+
+
+def test_shipped_email_without_tracking_says_nothing_about_it(container, mailoutbox):
+    container.email_consumer().handle(str(_order_event().pk))
+    [message] = mailoutbox
+    assert "Tracking" not in message.body
+    assert "tracking number" not in message.alternatives[0][0]

@@ -24,6 +24,20 @@ class EventType(models.TextChoices):
     STOCK_LOW = "stock.low", "Stock low"
 
 
+class InternalEventType(models.TextChoices):
+    """Events only this shop's own consumers read: never offered to webhooks (not in the contract).
+
+    Their payload is `{"user_id": <int or null>}` only: the worker makes the link's token when it
+    sends, so no usable token is ever stored in the outbox.
+    """
+
+    PASSWORD_RESET_REQUESTED = "account.password_reset_requested", "Password reset requested"
+    EMAIL_VERIFICATION_REQUESTED = "account.email_verification_requested", "E-mail verification requested"
+
+
+ALL_EVENT_TYPES = [*EventType.choices, *InternalEventType.choices]
+
+
 class Event(models.Model):
     """One outbox row. `published_at` is null until the relay handed it to the broker.
 
@@ -32,7 +46,7 @@ class Event(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    type = models.CharField(max_length=64, choices=EventType.choices)
+    type = models.CharField(max_length=64, choices=ALL_EVENT_TYPES)
     payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)  # Decimals become strings
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)

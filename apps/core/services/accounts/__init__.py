@@ -2,6 +2,7 @@
 
 from apps.core.services.accounts.administration import AccessChange, UserAdministrationService
 from apps.core.services.accounts.auth import AuthService, TokenPair
+from apps.core.services.accounts.mail_consumer import AccountEmailConsumer
 from apps.core.services.accounts.mailer import AccountEmail, AccountMailer
 from apps.core.services.accounts.providers import (
     FacebookIdentityVerifier,
@@ -16,6 +17,7 @@ from apps.core.services.accounts.users import Registration, UserService
 __all__ = [
     "AccessChange",
     "AccountEmail",
+    "AccountEmailConsumer",
     "AccountMailer",
     "AuthService",
     "EmailVerificationService",

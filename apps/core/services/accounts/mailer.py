@@ -1,16 +1,15 @@
-"""Account e-mails (password reset, e-mail verification): composed from templates, sent after commit.
+"""Account e-mails (password reset, e-mail verification): composed from templates by a worker.
 
-Every message leaves through `AccountMailer.send`, the one place to switch to the transactional
-outbox (`EventService.record`) when e-mails move to workers. Until then it hands the message to
-Django's e-mail framework in `transaction.on_commit`: a rolled-back request e-mails nobody, and a
-failing mail server never undoes the request (`robust=True` logs the error instead of raising).
+A request never sends them: the services in recovery.py record an internal outbox event
+(`InternalEventType`, payload `{"user_id"}` only), and `AccountEmailConsumer` (mail_consumer.py),
+run by the `events.send_account_email` task, composes the message here, making the link's token
+at that moment, and sends it once.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from apps.core.models.accounts import User
@@ -49,14 +48,11 @@ class AccountMailer:
         token = email_verification_tokens.make_token(user)
         return self._compose("email_verification", "Confirm your e-mail address", user, "verify-email", token)
 
-    def send(self, message: AccountEmail) -> None:
-        """Send `message` once the current transaction commits (at once outside a transaction)."""
-        transaction.on_commit(lambda: self._deliver(message), robust=True)
-
-    def _deliver(self, message: AccountEmail) -> None:
-        mail = EmailMultiAlternatives(message.subject, message.text, self._from_email, [message.to])
-        mail.attach_alternative(message.html, "text/html")
-        mail.send()
+    def message(self, email: AccountEmail) -> EmailMultiAlternatives:
+        """`email` as a Django message (plain text with an HTML alternative), ready to `send()`."""
+        mail = EmailMultiAlternatives(email.subject, email.text, self._from_email, [email.to])
+        mail.attach_alternative(email.html, "text/html")
+        return mail
 
     def _compose(self, template: str, subject: str, user: User, page: str, token: str) -> AccountEmail:
         uid = encode_uid(user) if user.pk is not None else "MA"

@@ -1,17 +1,23 @@
-"""Password reset and e-mail verification: e-mailed single-use links, and what happens when they come back."""
+"""Password reset and e-mail verification: e-mailed single-use links, and what happens when they come back.
+
+The request side only records an internal outbox event (`{"user_id"}`, no token); a worker sends
+the e-mail (mail_consumer.py), so a slow or unreachable mail server never touches a request.
+"""
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models.functions import Lower
 
 from apps.core.exceptions import EmailNotVerifiedError, InvalidInputError
 from apps.core.models.accounts import User
+from apps.core.models.events import InternalEventType
 from apps.core.services.accounts.auth import AuthService
-from apps.core.services.accounts.mailer import AccountMailer
 from apps.core.services.accounts.passwords import validate_new_password
 from apps.core.services.accounts.tokens import email_verification_tokens, password_reset_tokens, user_for_uid
 
-# Stands in for a password hash on the decoy user of a reset for an unknown e-mail: never a valid hash.
-DECOY_PASSWORD = "!decoy"
+if TYPE_CHECKING:  # the events domain is built by the container; no import cycle at runtime
+    from apps.core.services.events import EventService
 
 
 def _invalid_link(kind: str) -> InvalidInputError:
@@ -24,25 +30,24 @@ class PasswordResetService:
     """Sends reset links and sets a new password from one.
 
     Args:
-        mailer: composes and sends the e-mail.
+        events: records the `account.password_reset_requested` event a worker turns into the e-mail.
         auth: revokes every refresh token of the user once the password is reset.
     """
 
-    def __init__(self, mailer: AccountMailer, auth: AuthService) -> None:
-        self._mailer, self._auth = mailer, auth
+    def __init__(self, events: "EventService", auth: AuthService) -> None:
+        self._events, self._auth = events, auth
 
+    @transaction.atomic
     def request_reset(self, email: str) -> None:
-        """E-mail a reset link to the active account with this e-mail, if there is one; say nothing either way.
+        """Have a worker e-mail a reset link to the active account with this e-mail, if any; say nothing either way.
 
-        The same work is done for an unknown e-mail (one indexed lookup, a token, both templates
-        rendered for an unsaved decoy user), so the response time does not tell whether an account
-        exists; only the hand-off to the mailer differs.
+        The same work is done for an unknown e-mail (one indexed lookup, one outbox row, its
+        publish), so the response time does not tell whether an account exists: the event then
+        carries `user_id` null and the worker sends nothing. The event holds no token.
         """
         normalized = email.strip().lower()
         user = User.objects.alias(email_lower=Lower("email")).filter(email_lower=normalized, is_active=True).first()
-        message = self._mailer.password_reset(user or User(email=normalized, password=DECOY_PASSWORD))
-        if user is not None:
-            self._mailer.send(message)
+        self._events.record(InternalEventType.PASSWORD_RESET_REQUESTED, {"user_id": user.pk if user else None})
 
     @transaction.atomic
     def confirm_reset(self, uid: str, token: str, new_password: str) -> User:
@@ -72,17 +77,21 @@ class EmailVerificationService:
     """Sends verification links and marks an address verified when one comes back.
 
     Args:
-        mailer: composes and sends the e-mail.
+        events: records the `account.email_verification_requested` event a worker turns into the e-mail.
         required_to_order: REQUIRE_VERIFIED_EMAIL_TO_ORDER.
     """
 
-    def __init__(self, mailer: AccountMailer, required_to_order: bool) -> None:
-        self._mailer, self._required_to_order = mailer, required_to_order
+    def __init__(self, events: "EventService", required_to_order: bool) -> None:
+        self._events, self._required_to_order = events, required_to_order
 
     def send_link(self, user: User) -> None:
-        """E-mail a verification link to `user` (after commit); nothing for an already verified user."""
+        """Have a worker e-mail a verification link to `user` once the caller's transaction commits.
+
+        Nothing for an already verified user. Call it inside the transaction that created or
+        changed the user: a rolled-back request e-mails nobody.
+        """
         if not user.is_verified:
-            self._mailer.send(self._mailer.email_verification(user))
+            self._events.record(InternalEventType.EMAIL_VERIFICATION_REQUESTED, {"user_id": user.pk})
 
     @transaction.atomic
     def verify(self, uid: str, token: str) -> User:

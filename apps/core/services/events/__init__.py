@@ -11,6 +11,7 @@ from apps.core.services.events.outbox import EventService, OutboxRelay
 from apps.core.services.events.queue import EventTasks
 from apps.core.services.events.url_guard import UrlGuard
 from apps.core.services.events.webhooks import WebhookInput, WebhookService
+from apps.core.services.events.wishlist_emails import WishlistEmailConsumer
 
 __all__ = [
     "EmailConsumer",
@@ -22,4 +23,5 @@ __all__ = [
     "WebhookInput",
     "WebhookSender",
     "WebhookService",
+    "WishlistEmailConsumer",
 ]

@@ -4,7 +4,14 @@ import logging
 
 from django.utils import timezone
 
-from apps.core.models.events import DeliveryStatus, Event, EventType, WebhookDelivery, WebhookSubscription
+from apps.core.models.events import (
+    DeliveryStatus,
+    Event,
+    EventType,
+    InternalEventType,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from apps.core.services.events.queue import EventTasks
 
 logger = logging.getLogger(__name__)
@@ -19,6 +26,7 @@ EMAIL_EVENTS = frozenset(
         EventType.ORDER_REFUNDED,
     }
 )
+WISHLIST_EVENTS = frozenset({EventType.PRODUCT_BACK_IN_STOCK, EventType.PRODUCT_PRICE_DROPPED})
 
 
 class EventDispatcher:
@@ -32,7 +40,10 @@ class EventDispatcher:
         self._tasks = tasks
 
     def dispatch(self, event_id: str) -> int:
-        """Create the event's deliveries (unique per subscription) and enqueue their first try and its e-mail.
+        """Create the event's deliveries (unique per subscription) and enqueue their first try and its e-mails.
+
+        Order events: the customer e-mail. Product back in stock / price dropped: the wishlist
+        fan-out. Internal account events: the account e-mail only (no subscription can name them).
 
         Returns:
             How many webhook deliveries were enqueued (0 for an unknown event id).
@@ -40,6 +51,9 @@ class EventDispatcher:
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             logger.info("dispatch of an unknown (pruned?) event", extra={"event": str(event_id)})
+            return 0
+        if event.type in InternalEventType.values:
+            self._tasks.send_account_email(str(event.pk))
             return 0
         enqueued = 0
         for subscription in WebhookSubscription.objects.filter(is_active=True).order_by("pk"):
@@ -53,4 +67,6 @@ class EventDispatcher:
                 enqueued += 1
         if event.type in EMAIL_EVENTS:
             self._tasks.send_email(str(event.pk))
+        elif event.type in WISHLIST_EVENTS:
+            self._tasks.fan_out_wishlist_emails(str(event.pk))
         return enqueued

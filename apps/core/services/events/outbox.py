@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.core.models.events import Event, EventType
+from apps.core.models.events import Event, EventType, InternalEventType
 from apps.core.services.events.queue import EventTasks
 
 logger = logging.getLogger(__name__)
@@ -117,13 +117,14 @@ class EventService:
         Call it inside the transaction that makes the change (a rolled-back change records nothing).
 
         Args:
-            type: an `EventType` value, e.g. "order.placed".
+            type: an `EventType` value, e.g. "order.placed", or an `InternalEventType` value (read by
+                this shop's consumers only, never offered to webhooks).
             payload: JSON-able dict (Decimals and datetimes become strings), the `data` receivers get.
 
         Raises:
-            ValueError: `type` is not an EventType.
+            ValueError: `type` is neither an EventType nor an InternalEventType.
         """
-        if type not in EventType.values:
+        if type not in EventType.values and type not in InternalEventType.values:
             raise ValueError(f"Unknown event type {type!r}.")
         event = Event.objects.create(type=type, payload=payload)
         transaction.on_commit(lambda: self._relay.publish([event.pk]), robust=True)

@@ -32,6 +32,24 @@ class EventTasks:
 
         tasks.send_event_email.apply_async(args=[str(event_id)])
 
+    def send_account_email(self, event_id: str) -> None:
+        """Send the password reset or verification e-mail an internal account event asks for."""
+        from apps.core.services.events import tasks
+
+        tasks.send_account_email.apply_async(args=[str(event_id)])
+
+    def fan_out_wishlist_emails(self, event_id: str) -> None:
+        """Split a wishlist event's recipients into batches, one `send_wishlist_emails` task each."""
+        from apps.core.services.events import tasks
+
+        tasks.fan_out_wishlist_emails.apply_async(args=[str(event_id)])
+
+    def send_wishlist_emails(self, event_id: str, user_ids: list[int]) -> None:
+        """E-mail one batch of a wishlist event's recipients (user ids)."""
+        from apps.core.services.events import tasks
+
+        tasks.send_wishlist_emails.apply_async(args=[str(event_id), list(user_ids)])
+
     def deliver_due(self) -> None:
         """Enqueue a try of every webhook delivery whose retry is due (what beat does every few seconds)."""
         from apps.core.services.events import tasks

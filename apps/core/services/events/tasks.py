@@ -12,6 +12,7 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,42 @@ def deliver_webhook(delivery_id: str) -> str | None:
 def send_event_email(event_id: str) -> bool:
     """Send an event's e-mail once; retried with exponential backoff while the mail server fails."""
     return _container().email_consumer().handle(event_id)
+
+
+EMAIL_RETRIES = {
+    "autoretry_for": (OSError,),  # smtplib.SMTPException and connection errors
+    "retry_backoff": True,
+    "retry_backoff_max": settings.EMAIL_RETRY_BACKOFF_MAX_S,
+    "retry_jitter": True,
+    "max_retries": settings.EMAIL_RETRY_MAX,
+}
+
+
+@shared_task(name="events.send_account_email", **EMAIL_RETRIES)
+def send_account_email(event_id: str) -> bool:
+    """Send the password reset / verification e-mail of an internal account event once (token made now)."""
+    return _container().account_email_consumer().handle(event_id)
+
+
+@shared_task(name="events.fan_out_wishlist_emails", **{**EMAIL_RETRIES, "autoretry_for": (OSError, OperationalError)})
+def fan_out_wishlist_emails(event_id: str) -> int:
+    """Enqueue one `events.send_wishlist_emails` task per batch of recipients. Returns the batches.
+
+    Safe to run twice: a batch enqueued again only finds receipts.
+    """
+    container = _container()
+    tasks = container.event_tasks()
+    count = 0
+    for user_ids in container.wishlist_email_consumer().batches(event_id):
+        tasks.send_wishlist_emails(event_id, user_ids)
+        count += 1
+    return count
+
+
+@shared_task(name="events.send_wishlist_emails", **EMAIL_RETRIES)
+def send_wishlist_emails(event_id: str, user_ids: list[int]) -> int:
+    """E-mail one batch of a wishlist event's recipients, each once. Returns how many were sent now."""
+    return _container().wishlist_email_consumer().send_batch(event_id, user_ids)
 
 
 @shared_task(name="events.sweep_outbox")

@@ -129,9 +129,7 @@ class OptionValueCollectionController(APIView):
         responses={201: OptionValueOutputSerializer, 409: E, **ITEM_ERRORS},
     )
     @inject
-    def post(
-        self, request: Request, type_id: int, service: OptionTypeService = Provide[Container.option_type_service]
-    ):
+    def post(self, request: Request, type_id: int, service: OptionTypeService = Provide[Container.option_type_service]):
         body = OptionValueInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -70,7 +70,7 @@ class CartItemInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         if "product" not in attrs and "variant" not in attrs:
             raise serializers.ValidationError(
-                {"variant": "Send a variant (or a product with one variant)."}, code="required"
+                {"variant": "Send a variant (or a product with one variant)."}, code="variant_or_product_required"
             )
         return attrs
 

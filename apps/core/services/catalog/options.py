@@ -138,7 +138,7 @@ class OptionTypeService:
     @staticmethod
     def _save(option_type: OptionType) -> None:
         if not option_type.slug:
-            raise InvalidInputError("The name gives no usable slug; send one.", code="invalid", attr="slug")
+            raise InvalidInputError("The name gives no usable slug; send one.", code="no_usable_slug", attr="slug")
         for name in ("name", "slug"):
             value = getattr(option_type, name)
             if OptionType.objects.filter(**{name: value}).exclude(pk=option_type.pk).exists():
@@ -153,7 +153,8 @@ class OptionTypeService:
     def _add(option_type: OptionType, value: str, slug: str | None, position: int, *, attr: str) -> OptionValue:
         slug = slug or slugify(value)
         if not slug:
-            raise InvalidInputError(f"The value {value!r} gives no usable slug; send one.", code="invalid", attr=attr)
+            detail = f"The value {value!r} gives no usable slug; send one."
+            raise InvalidInputError(detail, code="no_usable_slug", attr=attr)
         clash = OptionValue.objects.filter(option_type=option_type)
         if clash.filter(slug=slug).exists() or clash.filter(value=value).exists():
             raise ConflictError(f"{option_type.name} already has the value {value}.", code="unique", attr=attr)

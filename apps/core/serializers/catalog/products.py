@@ -169,17 +169,25 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         return _fast_representation(instance)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "description": "Option type slug -> the values its live variants offer, in display order.",
+        "example": {"size": ["S", "M", "L"]},
+    }
+)
+class OfferedOptionsField(serializers.DictField):
+    """`{option type slug: [values]}` a product's live variants offer."""
+
+
 class ProductDetailOutputSerializer(ProductOutputSerializer):
     """A product as its detail shows it: every field of a list row plus its `images` (by position), its live
     `variants` (by position) and the `options` they offer (`{"size": ["S", "M"]}`, values in position order)."""
 
     images = ProductImageOutputSerializer(many=True, read_only=True)
     variants = VariantOutputSerializer(many=True, read_only=True)
-    options = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        read_only=True,
-        help_text="Option type slug -> the values its live variants offer, in display order.",
-    )
+    options = OfferedOptionsField(read_only=True)
 
     class Meta(ProductOutputSerializer.Meta):
         fields = (*ProductOutputSerializer.Meta.fields, "images", "variants", "options")

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.catalog import OptionType, OptionValue, ProductVariant
@@ -9,6 +10,27 @@ from apps.core.models.catalog import OptionType, OptionValue, ProductVariant
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 MAX_STOCK = 2_147_483_647
 OPTION_SLUG = r"^[-a-z0-9_]+$"
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "size": {"type": "string", "maxLength": 64},
+            "color": {"type": "string", "maxLength": 64},
+        },
+        "maxProperties": 20,
+        "description": "Option type slug -> value (or value slug), one per option type, e.g. "
+        '{"size": "XL", "color": "black"}; any option type\'s slug is a key (GET /api/option-types/), '
+        "each value a string of at most 64 characters.",
+        "example": {"size": "XL"},
+    }
+)
+class OptionMapField(serializers.DictField):
+    """`{option type slug: value}` (a fixed example keeps generated clients deterministic)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(child=serializers.CharField(max_length=64), **kwargs)
 
 
 class OptionValueOutputSerializer(serializers.ModelSerializer):
@@ -72,9 +94,7 @@ class VariantOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     sku = serializers.CharField(read_only=True)
-    options = serializers.DictField(
-        child=serializers.CharField(), read_only=True, help_text='Option type slug -> value, e.g. {"size": "XL"}.'
-    )
+    options = OptionMapField(read_only=True)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     stock = serializers.IntegerField(read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
@@ -95,12 +115,7 @@ class VariantInputSerializer(serializers.Serializer):
     )
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
     stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False, default=0)
-    options = serializers.DictField(
-        child=serializers.CharField(max_length=64),
-        required=False,
-        default=dict,
-        help_text='Option type slug -> value (or value slug), e.g. {"size": "XL"}.',
-    )
+    options = OptionMapField(required=False, default=dict)
     is_default = serializers.BooleanField(required=False)
     low_stock_threshold = serializers.IntegerField(
         min_value=0, max_value=MAX_STOCK, required=False, allow_null=True, help_text="Null: the shop's setting."

@@ -4,7 +4,7 @@ import factory
 from django.utils.text import slugify
 
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant
+from apps.core.models.catalog import Category, OptionType, OptionValue, Product, ProductImage, ProductVariant
 
 DEFAULT_PASSWORD = "Sturdy-pass-2026!"
 
@@ -84,6 +84,37 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
     price = factory.LazyAttribute(lambda o: o.product.price)
     stock = 10
     is_default = False
+
+
+class OptionTypeFactory(factory.django.DjangoModelFactory):
+    """An option type (`size`, `color`); give it values with OptionValueFactory."""
+
+    class Meta:
+        model = OptionType
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Option {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class OptionValueFactory(factory.django.DjangoModelFactory):
+    """One value of an option type, e.g. OptionValueFactory(option_type=size, value="XL", position=4)."""
+
+    class Meta:
+        model = OptionValue
+
+    option_type = factory.SubFactory(OptionTypeFactory)
+    value = factory.Sequence(lambda n: f"V{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.value))
+    position = 0
+
+
+def sizes(*values: str) -> OptionType:
+    """The `size` option type with these values in this order (positions 0, 1, ...)."""
+    size = OptionTypeFactory(name="Size", slug="size")
+    for position, value in enumerate(values):
+        OptionValueFactory(option_type=size, value=value, position=position)
+    return size
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):

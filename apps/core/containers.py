@@ -33,10 +33,14 @@ from apps.core.services.catalog import (
     CatalogImportService,
     CategoryImageService,
     CategoryService,
+    Inventory,
+    LowStockService,
+    OptionTypeService,
     ProductImageService,
     ProductLister,
     ProductService,
     ReviewService,
+    VariantService,
 )
 
 # --- events (issue 14) ---
@@ -98,7 +102,6 @@ class Container(containers.DeclarativeContainer):
     product_lister = providers.Factory(
         ProductLister, cache=versioned_cache, count_exact_limit=_setting("PRODUCT_COUNT_EXACT_LIMIT")
     )
-    product_service = providers.Factory(ProductService, lister=product_lister, catalog_cache=catalog_cache)
     category_service = providers.Factory(CategoryService, catalog_cache=catalog_cache)
     catalog_import_service = providers.Factory(CatalogImportService, catalog_cache=catalog_cache)
     review_service = providers.Factory(ReviewService, catalog_cache=catalog_cache)
@@ -169,13 +172,31 @@ class Container(containers.DeclarativeContainer):
     password_reset_service = providers.Factory(PasswordResetService, events=event_service, auth=auth_service)
     user_service = providers.Factory(UserService, auth=auth_service, verification=email_verification_service)
 
+    # --- variants and stock (after events: the inventory records stock and price events) ---
+    inventory = providers.Factory(
+        Inventory,
+        events=event_service,
+        catalog_cache=catalog_cache,
+        low_stock_threshold=_setting("LOW_STOCK_THRESHOLD"),
+    )
+    variant_service = providers.Factory(VariantService, inventory=inventory, catalog_cache=catalog_cache)
+    option_type_service = providers.Factory(OptionTypeService, catalog_cache=catalog_cache)
+    low_stock_service = providers.Factory(LowStockService, low_stock_threshold=_setting("LOW_STOCK_THRESHOLD"))
+    product_service = providers.Factory(
+        ProductService, lister=product_lister, catalog_cache=catalog_cache, variants=variant_service
+    )
+
     # --- shopping and payments ---
     payment_gateway = providers.Factory(
         gateway_named, _setting("PAYMENT_PROVIDER"), sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME")
     )
     notification_service = providers.Factory(NotificationService, events=event_service)  # events: issue 14
     order_state_machine = providers.Factory(
-        OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway
+        OrderStateMachine,
+        catalog_cache=catalog_cache,
+        notifier=notification_service,
+        gateway=payment_gateway,
+        inventory=inventory,
     )
     cart_service = providers.Factory(CartService)
     idempotency_service = providers.Singleton(IdempotencyService)  # stateless
@@ -185,6 +206,7 @@ class Container(containers.DeclarativeContainer):
         notifier=notification_service,
         state_machine=order_state_machine,
         idempotency=idempotency_service,
+        inventory=inventory,
         currency=_setting("SHOP_CURRENCY"),
     )
     payment_service = providers.Factory(

@@ -73,14 +73,41 @@ class InsufficientStockError(ConflictError):
 
     Attributes:
         product_id: the product short of stock.
-        available: units on hand when checked.
+        available: units on hand when checked (of the variant, when `variant_id` is set).
+        variant_id: the variant short of stock, or None.
     """
 
     default_code = "insufficient_stock"
 
-    def __init__(self, detail: str, *, product_id: int, available: int, attr: str | None = None) -> None:
+    def __init__(
+        self, detail: str, *, product_id: int, available: int, attr: str | None = None, variant_id: int | None = None
+    ) -> None:
         super().__init__(detail, attr=attr)
-        self.product_id, self.available = product_id, available
+        self.product_id, self.available, self.variant_id = product_id, available, variant_id
+
+
+class OptionInUseError(ConflictError):
+    """An option type or value that live variants still use cannot be deleted."""
+
+    default_code = "option_in_use"
+
+
+class DuplicateVariantError(ConflictError):
+    """Another live variant of the product already has exactly these options."""
+
+    default_code = "duplicate_variant_options"
+
+
+class LastVariantError(ConflictError):
+    """A product's last live variant cannot be deleted (every product has at least one)."""
+
+    default_code = "last_variant"
+
+
+class VariantRequiredError(InvalidInputError):
+    """A cart line named a product with several live variants and no variant (attr "variant")."""
+
+    default_code = "variant_required"
 
 
 class EmptyCartError(InvalidInputError):
@@ -94,13 +121,14 @@ class ProductUnavailableError(ConflictError):
 
     Attributes:
         product_id: the product that can no longer be bought.
+        variant_id: the variant that can no longer be bought (deleted, or its product is), or None.
     """
 
     default_code = "product_unavailable"
 
-    def __init__(self, detail: str, *, product_id: int, attr: str | None = None) -> None:
+    def __init__(self, detail: str, *, product_id: int, attr: str | None = None, variant_id: int | None = None) -> None:
         super().__init__(detail, attr=attr)
-        self.product_id = product_id
+        self.product_id, self.variant_id = product_id, variant_id
 
 
 class IllegalTransitionError(ConflictError):

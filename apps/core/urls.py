@@ -3,7 +3,7 @@
 from django.urls import path
 
 from apps.core.controllers.accounts import auth, avatar, profile, recovery, social, users
-from apps.core.controllers.catalog import categories, images, products, reviews
+from apps.core.controllers.catalog import categories, images, products, reviews, variants
 from apps.core.controllers.events import webhooks as events  # events: issue 14
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
@@ -50,6 +50,29 @@ urlpatterns = [
         images.ProductImageItemController.as_view(),
         name="product-image-detail",
     ),
+    path(
+        "products/<int:product_id>/variants/",
+        variants.VariantCollectionController.as_view(),
+        name="product-variants",
+    ),
+    path(
+        "products/<int:product_id>/variants/<int:variant_id>/",
+        variants.VariantItemController.as_view(),
+        name="product-variant-detail",
+    ),
+    path("option-types/", variants.OptionTypeCollectionController.as_view(), name="option-type-list"),
+    path("option-types/<int:type_id>/", variants.OptionTypeItemController.as_view(), name="option-type-detail"),
+    path(
+        "option-types/<int:type_id>/values/",
+        variants.OptionValueCollectionController.as_view(),
+        name="option-type-values",
+    ),
+    path(
+        "option-types/<int:type_id>/values/<int:value_id>/",
+        variants.OptionValueItemController.as_view(),
+        name="option-type-value-detail",
+    ),
+    path("inventory/low-stock/", variants.LowStockController.as_view(), name="inventory-low-stock"),
     path("cart/", cart.CartController.as_view(), name="cart"),
     path("cart/items/", cart.CartItemCollectionController.as_view(), name="cart-item-list"),
     path("cart/items/<int:item_id>/", cart.CartItemController.as_view(), name="cart-item-detail"),

@@ -233,6 +233,11 @@ SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 # Product lists count exactly up to this many matches, then report the planner's estimate.
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
 
+# --- inventory -----------------------------------------------------------------------------
+# A variant at or below this many units (when it has no low_stock_threshold of its own) is low on
+# stock: GET /api/inventory/low-stock/ lists it, and falling to it raises a `stock.low` event.
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
+
 # --- demo data -----------------------------------------------------------------------------
 # Folder beside the repo holding data/dummyjson/products.json (load_demo, tests); overridable.
 NEXUS_SHARED_DIR = env.path("NEXUS_SHARED_DIR", default=str(BASE_DIR.parent / "shared"))

@@ -55,6 +55,13 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "ends_before_start": "a voucher's starts_at < ends_at",
     "min_price_above_max_price": "min_price <= max_price",
     "cursor_with_page": "either page or cursor",
+    # variants (issue 11)
+    "unknown_option": "an option type slug and value that exist (POST /api/option-types/)",
+    "variant_required": "a cart line naming a product with several live variants must name the variant",
+    "variant_mismatch": "a cart line's product and variant must be the same product's",
+    "variant_or_product_required": "a cart line names a variant, or a product with one variant",
+    "read_only_with_variants": "a product's price and stock are its variants' once it has several",
+    "no_usable_slug": "an option type name or value that gives a slug (not only punctuation)",
 }
 
 

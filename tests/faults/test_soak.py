@@ -154,8 +154,9 @@ def _prepare(database_url: str) -> list[int]:
     env = base_env(DATABASE_URL=database_url)
     manage("seed_catalog", "--products", "2000", "--no-progress", env=env)
     code = (
-        "from apps.core.models.catalog import Product;"
+        "from apps.core.models.catalog import Product, ProductVariant;"
         "qs = Product.objects.filter(deleted_at__isnull=True, is_active=True);"
+        "ProductVariant.objects.filter(product__in=qs).update(stock=1_000_000);"
         "qs.update(stock=1_000_000); print(list(qs.order_by('id').values_list('id', flat=True)[:200]))"
     )
     return json.loads(manage("shell", "-c", code, env=env).stdout.strip().splitlines()[-1])

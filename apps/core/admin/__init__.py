@@ -4,4 +4,12 @@ Writes that change cached public reads go through the services or invalidate thr
 `CatalogCache` (see `apps.core.admin.catalog`), so an admin edit shows in the API at once.
 """
 
-from apps.core.admin import accounts, catalog, events, idempotency, payments, shopping  # noqa: F401  registers the ModelAdmins
+from apps.core.admin import (  # noqa: F401  registers the ModelAdmins
+    accounts,
+    catalog,
+    events,
+    idempotency,
+    payments,
+    shopping,
+    variants,
+)

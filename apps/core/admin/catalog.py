@@ -1,14 +1,16 @@
-"""Admin of the catalog: categories, products and reviews.
+"""Admin of the catalog: categories, products (variants and images inline) and reviews.
 
 Every save or delete here invalidates the cached public reads it changes, through the same
 `CatalogCache` the services use (after commit), so `/api/products/` shows an admin edit at once.
 """
 
 from dependency_injector.wiring import Provide, inject
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.core.models.catalog import Category, Product, ProductImage, Review
+from apps.core.admin.variants import ProductVariantInline, save_variant_formset, variant_service
+from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant, Review
 from apps.core.serializers.catalog import media_url
 from apps.core.services.catalog import CatalogCache, ProductImageInput, ProductImageService, ReviewService
 
@@ -87,11 +89,33 @@ class ProductImageInline(admin.TabularInline):
         return format_html('<img src="{}" alt="" height="64">', media_url(image.thumbnail.name) or "")
 
 
+class ProductAdminForm(forms.ModelForm):
+    """The product form: `price` and `stock` are its variants' once it has several (then they are refused)."""
+
+    class Meta:
+        model = Product
+        fields = "__all__"  # noqa: DJ007 - the admin form edits every field the admin shows
+
+    def clean(self):
+        data = super().clean()
+        product = self.instance
+        if product.pk and ProductVariant.objects.alive().filter(product=product).count() > 1:
+            for name in ("price", "stock"):
+                if name in self.changed_data:
+                    self.add_error(name, "This product has several variants: change their price and stock below.")
+        return data
+
+
 @admin.register(Product)
 class ProductAdmin(CatalogCacheAdmin):
-    """Products, soft-deleted ones included (filter on deleted_at); their images inline."""
+    """Products, soft-deleted ones included (filter on deleted_at); their variants and images inline.
 
-    inlines = (ProductImageInline,)
+    A new product gets its default variant (its SKU, price and stock). Changing the price or stock
+    of a product with one variant writes that variant (as the API does).
+    """
+
+    form = ProductAdminForm
+    inlines = (ProductVariantInline, ProductImageInline)
 
     list_display = ("name", "sku", "price", "stock", "category", "is_active", "deleted_at")
     list_filter = ("is_active", ("deleted_at", admin.EmptyFieldListFilter))
@@ -101,8 +125,29 @@ class ProductAdmin(CatalogCacheAdmin):
     readonly_fields = ("rating", "review_count", "created_at", "updated_at")
     show_full_result_count = False
 
+    def get_inlines(self, request, obj):
+        """Variants are edited once the product exists (the add form makes the default variant)."""
+        return self.inlines if obj is not None else (ProductImageInline,)
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Save the product; its price and stock go through its variant (a new product: its default variant)."""
+        service = variant_service()
+        figures = {name: form.cleaned_data[name] for name in ("price", "stock") if change and name in form.changed_data}
+        if figures:
+            service.lock_for_product_write(obj.pk)  # the lock order: variants, then the product
+            obj.price, obj.stock = form.initial["price"], form.initial["stock"]
+        super().save_model(request, obj, form, change)
+        if not change:
+            service.create_default(obj)
+        elif figures:
+            service.write_product_figures(obj, **figures)
+
     def save_formset(self, request, form, formset, change) -> None:
-        """Image rows change through ProductImageService: one main image, files deleted with their row."""
+        """Image rows change through ProductImageService: one main image, files deleted with their row.
+        Variant rows change through VariantService (price and stock of the product follow)."""
+        if formset.model is ProductVariant:
+            save_variant_formset(request, formset)
+            return
         if formset.model is not ProductImage:
             super().save_formset(request, form, formset, change)
             return

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 def admin_form(instance, **changes) -> dict:
     """The change form's POST data for `instance`, with `changes` applied."""
     data = {k: v for k, v in model_to_dict(instance).items() if v is not None and k != "image"}
-    if isinstance(instance, Product):  # the image inline's (empty) management form
+    if isinstance(instance, Product):  # the image and variant inlines' (empty) management forms
         data.update({"images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
+        data.update({"variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0"})
     data.update(changes)
     return data
 

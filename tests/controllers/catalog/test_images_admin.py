@@ -15,6 +15,7 @@ def inline_form(product, images: list[dict], **product_changes) -> dict:
     data = {k: v for k, v in model_to_dict(product).items() if v is not None}
     data.update(product_changes)
     data.update({"images-TOTAL_FORMS": str(len(images)), "images-INITIAL_FORMS": str(len(images))})
+    data.update({"variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0"})
     for n, row in enumerate(images):
         data.update({f"images-{n}-{key}": value for key, value in row.items()})
     return data

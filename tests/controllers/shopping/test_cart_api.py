@@ -33,12 +33,14 @@ def test_add_then_read_cart(customer_client):
     assert again.status_code == 201
     assert again.json()["id"] == response.json()["id"]
     body = customer_client.get("/api/cart/").json()
+    variant = product.variants.get()
     assert body["item_count"] == 3
     assert body["total"] == "21.75"
     assert body["items"] == [
         {
             "id": response.json()["id"],
             "product": {"id": product.pk, "name": "Mug", "slug": product.slug, "price": "7.25"},
+            "variant": {"id": variant.pk, "sku": product.sku, "options": {}, "price": "7.25"},
             "quantity": 3,
             "line_total": "21.75",
         }

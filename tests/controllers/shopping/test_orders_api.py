@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductVariant
 from apps.core.models.shopping import CartItem, Order, OrderStatus
 from tests.conftest import client_for
 from tests.factories import ProductFactory, UserFactory
@@ -58,6 +58,7 @@ def test_place_order_short_of_stock_is_409_and_changes_nothing(customer_client, 
     product = ProductFactory(stock=5)
     add(customer_client, product, 5)
     Product.objects.filter(pk=product.pk).update(stock=2)  # someone bought meanwhile
+    ProductVariant.objects.filter(product=product).update(stock=2)
     response = customer_client.post("/api/orders/")
     assert response.status_code == 409
     assert response.json()["errors"][0]["code"] == "insufficient_stock"

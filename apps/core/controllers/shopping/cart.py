@@ -48,9 +48,10 @@ class CartItemCollectionController(APIView):
 
     @extend_schema(
         tags=["cart"],
-        summary="Add a product to my cart",
-        description="Adding a product already in the cart raises its quantity. A quantity below 1 or above "
-        "the stock, or an inactive/deleted product, is a 400.",
+        summary="Add a variant to my cart",
+        description="Send `variant` (or `product` alone for a product with exactly one live variant; several: "
+        "a 400 `variant_required`; both must agree). Adding a variant already in the cart raises its quantity. "
+        "A quantity below 1 or above the variant's stock, or an inactive/deleted product or variant, is a 400.",
         request=CartItemInputSerializer,
         responses={201: CartItemOutputSerializer, 400: ErrorResponseSerializer, **AUTH_ERRORS},
     )
@@ -58,7 +59,8 @@ class CartItemCollectionController(APIView):
     def post(self, request: Request, service: CartService = Provide[Container.cart_service]) -> Response:
         body = CartItemInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = service.add_item(request.user, body.validated_data["product"], body.validated_data["quantity"])
+        data = body.validated_data
+        item = service.add_item(request.user, data.get("product"), data["quantity"], variant_id=data.get("variant"))
         return Response(CartItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
 

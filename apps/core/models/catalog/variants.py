@@ -72,6 +72,14 @@ class ProductVariant(SoftDeleteModel):
         ordering = ("position", "id")
         indexes = [
             models.Index(fields=["product", "position", "id"], name="variant_product_idx", condition=LIVE_VARIANT),
+            # The low-stock list: a range scan from the lowest stock up (see LowStockService).
+            models.Index(fields=["stock", "id"], name="variant_low_stock_idx", condition=LIVE_VARIANT),
+            # The largest own threshold in use, which bounds that range.
+            models.Index(
+                fields=["low_stock_threshold"],
+                name="variant_threshold_idx",
+                condition=LIVE_VARIANT & Q(low_stock_threshold__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="variant_price_gte_0"),

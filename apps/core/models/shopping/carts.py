@@ -42,5 +42,5 @@ class CartItem(TimeStampedModel):
 
     @property
     def line_total(self) -> Decimal:
-        """Today's price of the line: the product's unit price x quantity (shop currency)."""
-        return (self.product.price * self.quantity).quantize(Decimal("0.01"))
+        """Today's price of the line: the variant's unit price x quantity (shop currency)."""
+        return (self.variant.price * self.quantity).quantize(Decimal("0.01"))

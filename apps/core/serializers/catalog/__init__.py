@@ -22,6 +22,16 @@ from apps.core.serializers.catalog.products import (
     ProductPageSerializer,
 )
 from apps.core.serializers.catalog.reviews import ReviewInputSerializer, ReviewOutputSerializer
+from apps.core.serializers.catalog.variants import (
+    LowStockVariantSerializer,
+    OptionTypeInputSerializer,
+    OptionTypeOutputSerializer,
+    OptionTypePatchSerializer,
+    OptionValueInputSerializer,
+    OptionValueOutputSerializer,
+    VariantInputSerializer,
+    VariantOutputSerializer,
+)
 
 __all__ = [
     "CategoryInputSerializer",
@@ -41,4 +51,12 @@ __all__ = [
     "ProductPageSerializer",
     "ReviewInputSerializer",
     "ReviewOutputSerializer",
+    "LowStockVariantSerializer",
+    "OptionTypeInputSerializer",
+    "OptionTypeOutputSerializer",
+    "OptionTypePatchSerializer",
+    "OptionValueInputSerializer",
+    "OptionValueOutputSerializer",
+    "VariantInputSerializer",
+    "VariantOutputSerializer",
 ]

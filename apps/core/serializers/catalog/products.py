@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from apps.core.models.catalog import Category, Product
 from apps.core.serializers.catalog.images import MainImageSerializer, ProductImageOutputSerializer, media_url
+from apps.core.serializers.catalog.variants import VariantOutputSerializer
 from apps.core.serializers.common import PageQuerySerializer, page_of
 from apps.core.services.catalog import ORDERINGS, attach_main_images
 
@@ -168,22 +169,46 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         return _fast_representation(instance)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "description": "Option type slug -> the values its live variants offer, in display order.",
+        "example": {"size": ["S", "M", "L"]},
+    }
+)
+class OfferedOptionsField(serializers.DictField):
+    """`{option type slug: [values]}` a product's live variants offer."""
+
+
 class ProductDetailOutputSerializer(ProductOutputSerializer):
-    """A product as its detail shows it: every field of a list row plus its `images` (by position)."""
+    """A product as its detail shows it: every field of a list row plus its `images` (by position), its live
+    `variants` (by position) and the `options` they offer (`{"size": ["S", "M"]}`, values in position order)."""
 
     images = ProductImageOutputSerializer(many=True, read_only=True)
+    variants = VariantOutputSerializer(many=True, read_only=True)
+    options = OfferedOptionsField(read_only=True)
 
     class Meta(ProductOutputSerializer.Meta):
-        fields = (*ProductOutputSerializer.Meta.fields, "images")
+        fields = (*ProductOutputSerializer.Meta.fields, "images", "variants", "options")
         read_only_fields = fields
 
     def to_representation(self, instance: Product) -> dict:
-        """The list row's JSON (fast path) plus the images, read in one query."""
+        """The list row's JSON (fast path) plus the images and the variants, one query each.
+
+        The variants come from `ProductService.get` (`variant_data`), read with the product.
+        """
         images = list(instance.images.all())
         main = next((image for image in images if image.is_main), None)
         instance.main_image_name = main.image.name if main else None
         instance.main_thumbnail_name = main.thumbnail.name if main else None
-        return {**_fast_representation(instance), "images": ProductImageOutputSerializer(images, many=True).data}
+        data = getattr(instance, "variant_data", None)
+        return {
+            **_fast_representation(instance),
+            "images": ProductImageOutputSerializer(images, many=True).data,
+            "variants": [_variant(v) for v in data.variants] if data else [],
+            "options": data.options if data else {},
+        }
 
 
 class ProductPageSerializer(page_of(ProductOutputSerializer)):
@@ -235,4 +260,18 @@ def _fast_representation(p: Product) -> dict:
         "main_image": _main_image(p),
         "created_at": _timestamp(p.created_at),
         "updated_at": _timestamp(p.updated_at),
+    }
+
+
+def _variant(v) -> dict:
+    """A `VariantView` as JSON (the same as VariantOutputSerializer, without DRF's per-field cost)."""
+    return {
+        "id": v.id,
+        "sku": v.sku,
+        "options": v.options,
+        "price": f"{v.price.quantize(_CENT, context=_PRICE_CONTEXT):f}",
+        "stock": v.stock,
+        "in_stock": v.stock > 0,
+        "is_default": v.is_default,
+        "low_stock_threshold": v.low_stock_threshold,
     }

@@ -9,9 +9,20 @@ from apps.core.services.catalog.images import (
     ProductImageService,
     attach_main_images,
 )
+from apps.core.services.catalog.inventory import Inventory
+from apps.core.services.catalog.low_stock import LowStockService
+from apps.core.services.catalog.options import OptionTypeInput, OptionTypeService
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.products import ORDERINGS, ProductInput, ProductService
 from apps.core.services.catalog.reviews import ReviewService
+from apps.core.services.catalog.variant_reads import (
+    ProductVariants,
+    VariantView,
+    option_links,
+    option_map,
+    with_options,
+)
+from apps.core.services.catalog.variants import VariantInput, VariantService
 
 __all__ = [
     "CatalogCache",
@@ -29,4 +40,15 @@ __all__ = [
     "ProductService",
     "ReviewService",
     "attach_main_images",
+    "Inventory",
+    "LowStockService",
+    "OptionTypeInput",
+    "OptionTypeService",
+    "ProductVariants",
+    "VariantInput",
+    "VariantService",
+    "VariantView",
+    "option_links",
+    "option_map",
+    "with_options",
 ]

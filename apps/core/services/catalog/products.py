@@ -11,13 +11,14 @@ from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.infra.versioned_cache import CacheKey
-from apps.core.models.catalog import Category, Product
+from apps.core.models.catalog import Category, Product, ProductVariant
 from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 - re-exported
 from apps.core.services.catalog.slugs import unique_slug
-from apps.core.services.catalog.variant_sync import sync_default_variant
+from apps.core.services.catalog.variant_reads import product_variants
+from apps.core.services.catalog.variants import VariantService
 
 MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
 
@@ -52,14 +53,19 @@ class ProductInput:
 class ProductService:
     """Lists, reads and writes products; says which cached reads each read fills and each write changes.
 
+    A product's `price` and `stock` are its variants' (lowest price, summed stock), denormalized
+    by the variant service; writing them writes the product's only variant (v1 clients).
+
     Args:
         lister: builds list pages (and caches their counts).
         catalog_cache: keys and invalidation of the catalog's cached reads.
+        variants: creates the default variant and writes a single variant's price and stock.
     """
 
-    def __init__(self, lister: ProductLister, catalog_cache: CatalogCache) -> None:
+    def __init__(self, lister: ProductLister, catalog_cache: CatalogCache, variants: VariantService) -> None:
         self._lister = lister
         self._catalog_cache = catalog_cache
+        self._variants = variants
 
     # --- reads ---------------------------------------------------------------------------
     def list_page(
@@ -103,6 +109,9 @@ class ProductService:
     def get(self, product_id: int, *, include_inactive: bool = False) -> Product:
         """Return a live product; inactive ones only when `include_inactive` (see `sees_unpublished`).
 
+        The product carries `variant_data` (`ProductVariants`: its live variants and the options they
+        offer), read in one more query.
+
         Raises:
             NotFoundError: no such live (and, for the public, active) product.
         """
@@ -114,15 +123,19 @@ class ProductService:
             product = self._base_queryset().filter(pk=product_id).first()
         if product is None:
             raise NotFoundError(f"Product {product_id} does not exist.")
+        product.variant_data = product_variants(product.pk)
         return product
 
     # --- writes --------------------------------------------------------------------------
     @transaction.atomic
     def create(self, data: ProductInput) -> Product:
-        """Create a product; the slug is generated from the name when not given.
+        """Create a product and its default variant (the product's SKU, price and stock, no options).
+
+        The slug is generated from the name when not given.
 
         Raises:
-            InvalidInputError: unknown category (attr "category"), SKU or slug already taken.
+            InvalidInputError: unknown category (attr "category"), SKU (of a product or a variant) or
+                slug already taken.
         """
         product = Product()
         self._apply(product, data, creating=True)
@@ -132,10 +145,17 @@ class ProductService:
     def update(self, product_id: int, data: ProductInput) -> Product:
         """Change the given fields of a live product (admins; inactive ones included).
 
+        `price` and `stock` write the product's only live variant (its stock moves the product's by
+        delta, events included). With several live variants they are read-only: a different value is
+        a 400 naming the field, the current value is accepted (a PUT echoing a read).
+
         Raises:
             NotFoundError: no live product has that id.
-            InvalidInputError: unknown category, SKU or slug already taken.
+            InvalidInputError: unknown category, SKU or slug already taken; price or stock written on a
+                product with several variants (code "read_only_with_variants").
         """
+        if data.price is not _UNSET or data.stock is not _UNSET or data.sku is not _UNSET:
+            self._variants.lock_for_product_write(product_id)  # the lock order: variants, then the product
         product = self._locked(self._base_queryset(), product_id)
         self._apply(product, data, creating=False)
         return product
@@ -185,7 +205,9 @@ class ProductService:
             raise NotFoundError(f"Product {product_id} does not exist.") from None
 
     def _apply(self, product: Product, data: ProductInput, *, creating: bool) -> None:
-        for name in ("name", "sku", "description", "brand", "price", "stock", "is_active"):
+        old_sku = product.sku
+        fields = ("name", "sku", "description", "brand", "is_active") + (("price", "stock") if creating else ())
+        for name in fields:
             value = getattr(data, name)
             if value is not _UNSET:
                 setattr(product, name, value)
@@ -196,8 +218,11 @@ class ProductService:
                     f"Category {data.category} does not exist.", code="does_not_exist", attr="category"
                 )
             product.category = category
-        if data.sku is not _UNSET and Product.objects.filter(sku=data.sku).exclude(pk=product.pk).exists():
-            raise InvalidInputError("A product with this SKU already exists.", code="unique", attr="sku")
+        if data.sku is not _UNSET and (
+            Product.objects.filter(sku=data.sku).exclude(pk=product.pk).exists()
+            or ProductVariant.objects.filter(sku=data.sku).exclude(product_id=product.pk).exists()
+        ):
+            raise InvalidInputError("A product or variant with this SKU already exists.", code="unique", attr="sku")
         if data.slug is not _UNSET and data.slug:
             if Product.objects.filter(slug=data.slug).exclude(pk=product.pk).exists():
                 raise InvalidInputError("A product with this slug already exists.", code="unique", attr="slug")
@@ -210,5 +235,11 @@ class ProductService:
         except IntegrityError as exc:
             attr = "sku" if "sku" in str(exc) else "slug"
             raise InvalidInputError(f"A product with this {attr} already exists.", code="unique", attr=attr) from None
-        sync_default_variant(product)
+        if creating:
+            self._variants.create_default(product)
+        else:
+            figures = {name: getattr(data, name) for name in ("price", "stock") if getattr(data, name) is not _UNSET}
+            sku = data.sku if data.sku is not _UNSET and data.sku != old_sku else None
+            if figures or sku:
+                self._variants.write_product_figures(product, sku=sku, old_sku=old_sku, **figures)
         self._catalog_cache.products_changed()

@@ -1,11 +1,12 @@
-"""Interim bridge from v1 products to variants: every product keeps one default variant in step with it.
+"""Bulk-load helpers that keep products and their variants in step without the variant service.
 
-Until the variant service owns stock and price (issue 11), writes still land on the product row;
-these helpers give each product its default variant (SKU, price and stock copied) and keep a
-product that has exactly one live variant in step with it.
+The API and the admin write variants through `VariantService`/`Inventory` (stock by delta, price
+recomputed under the product lock, stock and price events). Imports and seeds that write product
+rows directly (DummyJSON loads, `seed_catalog`'s COPY) use these instead: they record no events.
 """
 
 from django.db import connection
+from django.db.models import Min, Sum
 
 from apps.core.models.catalog import Product, ProductVariant
 
@@ -18,26 +19,34 @@ _MISSING_DEFAULTS = """
 """
 
 
-def sync_default_variant(product: Product) -> ProductVariant:
-    """Create the product's default variant, or copy SKU, price and stock onto its only live variant.
+def sync_default_variant(product: Product) -> ProductVariant | None:
+    """After a direct write of a product row: make its variants and its price/stock agree again.
+
+    No live variant: the default one is created from the product (SKU, price, stock). Exactly one:
+    it takes the product's price and stock (a v1 write). Several: the product's price and stock are
+    written back from them (lowest price, summed stock); a bulk load cannot split stock over variants.
 
     Args:
         product: a saved product.
 
     Returns:
-        The variant now matching the product (with several live variants: the default one, untouched).
+        The default (else first) live variant.
     """
-    live = list(
-        ProductVariant.objects.filter(product=product, deleted_at__isnull=True).order_by("-is_default", "id")[:2]
-    )
+    live = list(ProductVariant.objects.alive().filter(product=product).order_by("-is_default", "id")[:2])
     if not live:
         return ProductVariant.objects.create(
             product=product, sku=product.sku, price=product.price, stock=product.stock, is_default=True
         )
     variant = live[0]
-    if len(live) == 1 and (variant.sku, variant.price, variant.stock) != (product.sku, product.price, product.stock):
-        variant.sku, variant.price, variant.stock = product.sku, product.price, product.stock
-        variant.save(update_fields=["sku", "price", "stock", "updated_at"])
+    if len(live) == 1:
+        if (variant.price, variant.stock) != (product.price, product.stock):
+            variant.price, variant.stock = product.price, product.stock
+            variant.save(update_fields=["price", "stock", "updated_at"])
+        return variant
+    totals = ProductVariant.objects.alive().filter(product=product).aggregate(price=Min("price"), stock=Sum("stock"))
+    if (totals["price"], totals["stock"]) != (product.price, product.stock):
+        product.price, product.stock = totals["price"], totals["stock"]
+        product.save(update_fields=["price", "stock", "updated_at"])
     return variant
 
 
@@ -53,9 +62,5 @@ def create_missing_default_variants() -> int:
 
 
 def default_variant(product_id: int) -> ProductVariant | None:
-    """The live variant a v1 `{product}` cart line means: the default one, else the first (None: no live variant)."""
-    return (
-        ProductVariant.objects.filter(product_id=product_id, deleted_at__isnull=True)
-        .order_by("-is_default", "id")
-        .first()
-    )
+    """The live variant a v1 `{product}` line means: the default one, else the first (None: no live variant)."""
+    return ProductVariant.objects.alive().filter(product_id=product_id).order_by("-is_default", "id").first()

@@ -1,4 +1,4 @@
-"""The shopping cart: one per user, prices read live from the catalog until checkout."""
+"""The shopping cart: one per user, one line per variant, prices read live from the catalog until checkout."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 
-from apps.core.exceptions import InvalidInputError, NotFoundError
+from apps.core.exceptions import InvalidInputError, NotFoundError, VariantRequiredError
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductVariant
 from apps.core.models.shopping import Cart, CartItem
-from apps.core.services.catalog.variant_sync import default_variant
+from apps.core.services.catalog import option_links
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class CartView:
     """A cart as shown to its owner.
 
     Attributes:
-        items: lines oldest first, products joined.
+        items: lines oldest first, products and variants (with their options) joined.
         item_count: units in the cart (sum of quantities).
         total: sum of line totals, Decimal in the shop's currency at today's prices.
     """
@@ -32,7 +32,7 @@ class CartService:
     """Reads and changes a user's own cart; every write locks the cart row first."""
 
     def get(self, user: User) -> CartView:
-        """The user's cart (empty when they never had one). Two queries."""
+        """The user's cart (empty when they never had one). Three queries (cart lines, variant options)."""
         items = list(self._items(user))
         return CartView(
             items=items,
@@ -41,30 +41,32 @@ class CartService:
         )
 
     @transaction.atomic
-    def add_item(self, user: User, product_id: int, quantity: int) -> CartItem:
-        """Put `quantity` units of a product in the cart; a product already there has its quantity raised.
+    def add_item(self, user: User, product_id: int | None, quantity: int, *, variant_id: int | None = None) -> CartItem:
+        """Put `quantity` units of a variant in the cart; a variant already there has its quantity raised.
+
+        Args:
+            product_id: the product; alone it means its only live variant. With `variant_id` it
+                must be that variant's product. None: `variant_id` alone decides.
+            variant_id: the variant to buy, or None.
 
         Raises:
-            InvalidInputError: the product does not exist, is inactive or deleted (attr "product"),
-                quantity is below 1, or the resulting quantity exceeds the stock (attr "quantity").
+            InvalidInputError: the product or variant does not exist, is inactive or deleted (attr
+                "product" or "variant", code "product_unavailable"); product and variant disagree
+                (attr "variant", code "variant_mismatch"); quantity is below 1, or the resulting
+                quantity exceeds the variant's stock (attr "quantity").
+            VariantRequiredError: only a product was given and it has several live variants (attr "variant").
         """
         cart = locked_cart(user)
-        product = self._buyable(product_id)
-        item = CartItem.objects.filter(cart=cart, product=product).first()
+        variant = self._chosen_variant(product_id, variant_id)
+        item = CartItem.objects.filter(cart=cart, variant=variant).first()
         new_quantity = quantity + (item.quantity if item else 0)
-        self._check_quantity(product, quantity, new_quantity)
+        self._check_quantity(variant, quantity, new_quantity)
         if item is None:
-            variant = default_variant(product.pk)
-            if variant is None:
-                raise InvalidInputError(
-                    f"Product {product_id} has no variant for sale.", code="product_unavailable", attr="product"
-                )
-            item = CartItem.objects.create(cart=cart, product=product, variant=variant, quantity=new_quantity)
+            item = CartItem.objects.create(cart=cart, product=variant.product, variant=variant, quantity=new_quantity)
         else:
             item.quantity = new_quantity
             item.save(update_fields=["quantity", "updated_at"])
-        item.product = product
-        return item
+        return self._loaded(item.pk)
 
     @transaction.atomic
     def update_item(self, user: User, item_id: int, quantity: int) -> CartItem:
@@ -72,17 +74,16 @@ class CartService:
 
         Raises:
             NotFoundError: the line is not in this user's cart.
-            InvalidInputError: quantity below 1 or above the stock (attr "quantity"); the product
-                became unavailable (attr "product").
+            InvalidInputError: quantity below 1 or above the variant's stock (attr "quantity"); the
+                product or variant became unavailable (attr "product").
         """
         cart = locked_cart(user)
         item = self._own_item(cart, item_id)
-        product = self._buyable(item.product_id)
-        self._check_quantity(product, quantity, quantity)
+        variant = self._buyable_variant(item.variant_id, attr="product")
+        self._check_quantity(variant, quantity, quantity)
         item.quantity = quantity
         item.save(update_fields=["quantity", "updated_at"])
-        item.product = product
-        return item
+        return self._loaded(item.pk)
 
     @transaction.atomic
     def remove_item(self, user: User, item_id: int) -> None:
@@ -102,7 +103,11 @@ class CartService:
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
     def _items(user: User) -> QuerySet[CartItem]:
-        return CartItem.objects.filter(cart__user=user).select_related("product").order_by("created_at", "id")
+        return _with_variants(CartItem.objects.filter(cart__user=user)).order_by("created_at", "id")
+
+    @staticmethod
+    def _loaded(item_id: int) -> CartItem:
+        return _with_variants(CartItem.objects.filter(pk=item_id)).get()
 
     @staticmethod
     def _own_item(cart: Cart, item_id: int) -> CartItem:
@@ -111,25 +116,56 @@ class CartService:
             raise NotFoundError(f"Cart item {item_id} does not exist.")
         return item
 
-    @staticmethod
-    def _buyable(product_id: int) -> Product:
+    def _chosen_variant(self, product_id: int | None, variant_id: int | None) -> ProductVariant:
+        """The variant a cart write means (see `add_item`)."""
+        if variant_id is not None:
+            variant = self._buyable_variant(variant_id, attr="variant")
+            if product_id is not None and variant.product_id != product_id:
+                raise InvalidInputError(
+                    f"Variant {variant_id} is not a variant of product {product_id}.",
+                    code="variant_mismatch",
+                    attr="variant",
+                )
+            return variant
         product = Product.objects.alive().filter(pk=product_id, is_active=True).first()
-        if product is None:
+        live = list(ProductVariant.objects.alive().filter(product=product).order_by("id")[:2]) if product else []
+        if not live:
             raise InvalidInputError(
                 f"Product {product_id} does not exist or is not for sale.", code="product_unavailable", attr="product"
             )
-        return product
+        if len(live) > 1:
+            raise VariantRequiredError(f"Product {product_id} has several variants: choose one.", attr="variant")
+        live[0].product = product
+        return live[0]
 
     @staticmethod
-    def _check_quantity(product: Product, requested: int, resulting: int) -> None:
+    def _buyable_variant(variant_id: int, *, attr: str) -> ProductVariant:
+        variant = (
+            ProductVariant.objects.alive()
+            .filter(pk=variant_id, product__deleted_at__isnull=True, product__is_active=True)
+            .select_related("product")
+            .first()
+        )
+        if variant is None:
+            raise InvalidInputError(
+                f"Variant {variant_id} does not exist or is not for sale.", code="product_unavailable", attr=attr
+            )
+        return variant
+
+    @staticmethod
+    def _check_quantity(variant: ProductVariant, requested: int, resulting: int) -> None:
         if requested < 1:
             raise InvalidInputError("Quantity must be at least 1.", code="min_value", attr="quantity")
-        if resulting > product.stock:
+        if resulting > variant.stock:
             raise InvalidInputError(
-                f"Only {product.stock} of this product are in stock; the cart would hold {resulting}.",
+                f"Only {variant.stock} of this variant are in stock; the cart would hold {resulting}.",
                 code="exceeds_stock",
                 attr="quantity",
             )
+
+
+def _with_variants(qs: QuerySet[CartItem]) -> QuerySet[CartItem]:
+    return qs.select_related("product", "variant").prefetch_related(option_links("variant__"))
 
 
 def locked_cart(user: User) -> Cart:

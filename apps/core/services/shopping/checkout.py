@@ -76,7 +76,7 @@ class CheckoutService:
                 shipping method without an address (attr "shipping_address").
         """
         cart = self._carts.get(user)
-        lines = [LineInput(item.product_id, item.quantity, item.product.price) for item in cart.items]
+        lines = [LineInput(item.product_id, item.quantity, item.variant.price) for item in cart.items]
         subtotal = sum((money(line.unit_price * line.quantity) for line in lines), ZERO)
         address = self._address(user, data.shipping_address)
         voucher = self._vouchers.check(data.voucher_code, user, subtotal) if data.voucher_code else None

@@ -13,15 +13,13 @@ one transaction can move the row out of `pending`/`paid`) and refunds a settled 
 import logging
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from apps.core.exceptions import IllegalTransitionError, NotFoundError
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product
 from apps.core.models.payments import Payment, PaymentStatus
 from apps.core.models.shopping import Order, OrderStatus
-from apps.core.services.catalog import CatalogCache
+from apps.core.services.catalog import CatalogCache, Inventory
 from apps.core.services.payments import PaymentGateway
 from apps.core.services.shopping.notifications import NotificationService
 
@@ -55,9 +53,18 @@ class OrderStateMachine:
         catalog_cache: invalidated when stock is put back.
         notifier: queues the customer's e-mail for the new status (sent after commit).
         gateway: refunds the settled payment of a paid order that is cancelled.
+        inventory: puts a cancelled order's units back on its variants (and their products).
     """
 
-    def __init__(self, catalog_cache: CatalogCache, notifier: NotificationService, gateway: PaymentGateway) -> None:
+    def __init__(
+        self,
+        catalog_cache: CatalogCache,
+        notifier: NotificationService,
+        gateway: PaymentGateway,
+        *,
+        inventory: Inventory,
+    ) -> None:
+        self._inventory = inventory
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._gateway = gateway
@@ -110,10 +117,8 @@ class OrderStateMachine:
         return order
 
     def _restock(self, order: Order) -> None:
-        # Product ids ascending: the same lock order as checkout, so the two never deadlock.
-        for product_id, quantity in order.lines.order_by("product_id").values_list("product_id", "quantity"):
-            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity, updated_at=timezone.now())
-        self._catalog_cache.products_changed()  # stock
+        # Variant ids ascending, then products: the same lock order as checkout, so the two never deadlock.
+        self._inventory.give_back(order.lines.exclude(variant=None).values_list("variant_id", "quantity"))
 
     def _refund(self, order: Order) -> None:
         for payment in Payment.objects.select_for_update().filter(order=order, status=PaymentStatus.SUCCEEDED):

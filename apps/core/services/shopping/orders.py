@@ -1,36 +1,35 @@
 """Orders: checkout (cart -> order without ever overselling), reads, cancel and admin status moves.
 
-How overselling is prevented: checkout runs in one transaction that ends, for each cart line in
-ascending product id order, with a conditional update
-`UPDATE core_product SET stock = stock - q WHERE id = p AND stock >= q AND <for sale>`.
+How overselling is prevented: stock lives on variants. Checkout runs in one transaction that
+ends with `Inventory.take`: for each cart line in ascending variant id order, a conditional update
+`UPDATE core_productvariant SET stock = stock - q WHERE id = v AND stock >= q AND <live>`, then
+each product's denormalized stock by delta (only while the product is for sale).
 On PostgreSQL the UPDATE takes the row lock and re-checks `stock >= q` against the latest
 committed row, so of N concurrent checkouts only those that still find stock succeed; a line
 that matches no row raises and rolls the whole transaction back (no stock moved, no order, cart
-kept). The ascending order is the one lock order every stock writer uses, so checkouts and
-cancellations never deadlock; taking stock last holds a hot product's row lock only from the
-UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constraint (>= 0).
+kept). Variants then products, each ascending, is the one lock order every stock writer uses, so
+checkouts, cancellations and staff variant writes never deadlock; taking stock last holds a hot
+variant's row lock only from the UPDATE to the COMMIT. `stock` also has a CHECK constraint (>= 0).
 """
 
 import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import (
     EmptyCartError,
-    InsufficientStockError,
     InvalidInputError,
     NotFoundError,
-    ProductUnavailableError,
 )
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import ProductVariant
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
 from apps.core.services.accounts import has_staff_permission
-from apps.core.services.catalog import CatalogCache
+from apps.core.services.catalog import CatalogCache, Inventory, option_map, with_options
 from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.shopping.cart import locked_cart
 from apps.core.services.shopping.notifications import NotificationService
@@ -55,6 +54,7 @@ class OrderService:
         notifier: queues the "order received" e-mail (sent after commit).
         state_machine: every status change goes through it.
         idempotency: replays a checkout retried with the same `Idempotency-Key`.
+        inventory: takes the variants' stock (the no-oversell update) and moves the products' with it.
         currency: SHOP_CURRENCY, the ISO 4217 code orders are placed in.
     """
 
@@ -65,8 +65,10 @@ class OrderService:
         state_machine: OrderStateMachine,
         idempotency: IdempotencyService,
         *,
+        inventory: Inventory,
         currency: str,
     ) -> None:
+        self._inventory = inventory
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._state_machine = state_machine
@@ -81,7 +83,7 @@ class OrderService:
         One transaction: the cart row is locked (one checkout per user at a time); the order and
         its lines are written with the products' current name, SKU and unit price; the cart is
         emptied; then, last, each line's stock is taken with a conditional update
-        (`stock = stock - q WHERE stock >= q`) in ascending product id order. A line that finds
+        (`stock = stock - q WHERE stock >= q`) per variant in ascending id order. A line that finds
         too little stock rolls everything back. The order e-mail and the catalog cache
         invalidation happen only after commit.
 
@@ -110,32 +112,33 @@ class OrderService:
 
     def _checkout(self, user: User) -> Order:
         cart = locked_cart(user)
-        items = list(
-            CartItem.objects.filter(cart=cart)
-            .order_by("product_id")
-            .values_list("product_id", "variant_id", "quantity")
-        )
-        lines = [(product_id, quantity) for product_id, _, quantity in items]
-        variant_of = {product_id: variant_id for product_id, variant_id, _ in items}
+        lines = list(CartItem.objects.filter(cart=cart).order_by("variant_id").values_list("variant_id", "quantity"))
         if not lines:
             raise EmptyCartError("The cart is empty.", attr=None)
 
-        # A plain read for the snapshot and a fast refusal; the conditional UPDATEs below decide.
-        products = Product.objects.alive().filter(is_active=True).in_bulk([product_id for product_id, _ in lines])
+        # A plain read for the snapshot and a fast refusal; the conditional UPDATEs of Inventory.take decide.
+        variants = (
+            with_options(
+                ProductVariant.objects.alive().filter(product__deleted_at__isnull=True, product__is_active=True)
+            )
+            .select_related("product")
+            .in_bulk([variant_id for variant_id, _ in lines])
+        )
         order_lines = []
-        for product_id, quantity in lines:
-            product = products.get(product_id)
-            if product is None or product.stock < quantity:
-                self._raise_unavailable(product_id, quantity)
+        for variant_id, quantity in lines:
+            variant = variants.get(variant_id)
+            if variant is None or variant.stock < quantity:
+                self._inventory.raise_unavailable(variant_id, quantity)
             order_lines.append(
                 OrderLine(
-                    product=product,
-                    variant_id=variant_of[product_id],
-                    product_name=product.name,
-                    sku=product.sku,
-                    unit_price=product.price,
+                    product=variant.product,
+                    variant=variant,
+                    variant_options=option_map(variant),
+                    product_name=variant.product.name,
+                    sku=variant.sku,
+                    unit_price=variant.price,
                     quantity=quantity,
-                    line_total=(product.price * quantity).quantize(MONEY),
+                    line_total=(variant.price * quantity).quantize(MONEY),
                 )
             )
         total = sum((line.line_total for line in order_lines), Decimal("0.00"))
@@ -152,17 +155,8 @@ class OrderService:
         self._catalog_cache.products_changed()  # after commit
 
         # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
-        # keeps hot products locked for the shortest time. Ascending ids: the one lock order of
-        # every stock writer (checkout, cancel), so they never deadlock.
-        now = timezone.now()
-        for product_id, quantity in lines:
-            taken = (
-                Product.objects.alive()
-                .filter(pk=product_id, is_active=True, stock__gte=quantity)
-                .update(stock=F("stock") - quantity, updated_at=now)
-            )
-            if not taken:  # raising rolls back the order, its lines, the emptied cart and the key
-                self._raise_unavailable(product_id, quantity)
+        # keeps hot variants locked for the shortest time (ascending ids: the one lock order).
+        self._inventory.take(lines)  # raising rolls back the order, its lines, the emptied cart and the key
         return order
 
     # --- reads ---------------------------------------------------------------------------
@@ -230,19 +224,3 @@ class OrderService:
                 if attempt == 4:
                     raise
         raise AssertionError("unreachable")
-
-    @staticmethod
-    def _raise_unavailable(product_id: int, quantity: int) -> None:
-        product = Product.objects.filter(pk=product_id).values("name", "stock", "is_active", "deleted_at").first()
-        if product is None or not product["is_active"] or product["deleted_at"] is not None:
-            raise ProductUnavailableError(
-                f"Product {product_id} is no longer for sale; remove it from the cart.",
-                product_id=product_id,
-                attr="items",
-            )
-        raise InsufficientStockError(
-            f"Only {product['stock']} of {product['name']} in stock; the cart asks for {quantity}.",
-            product_id=product_id,
-            available=product["stock"],
-            attr="items",
-        )

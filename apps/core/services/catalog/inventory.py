@@ -1,0 +1,269 @@
+"""Stock per variant, the product's denormalized price and stock, and the stock events.
+
+Stock lives on variants. The product row carries `stock` (sum of its live variants' stock) and
+`price` (lowest live variant price) so product lists never aggregate variants per request. Every
+variant write keeps them right in the same transaction:
+
+* stock moves by delta, `UPDATE core_product SET stock = stock + d`: concurrent writers add up;
+* price is recomputed (`min` over live variants) with the product row locked (`SELECT ... FOR
+  UPDATE`), so of two concurrent price writes the later one sees the earlier one's commit.
+
+The one lock order of every stock writer: variant rows in ascending id, then product rows in
+ascending id. Checkout, cancellation and staff variant writes all follow it, so they never deadlock.
+
+Events, recorded in the caller's transaction (one INSERT per crossing, nothing otherwise):
+`stock.low` when a write moves a variant's stock from above its threshold to at or below it;
+`product.back_in_stock` when a public product's stock goes from 0 to more; `product.price_dropped`
+when a public product's price goes down.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from apps.core.exceptions import InsufficientStockError, ProductUnavailableError
+from apps.core.models.catalog import Product, ProductVariant
+from apps.core.models.events import EventType
+from apps.core.services.catalog.cache import CatalogCache
+from apps.core.services.events import EventService
+
+CENT = Decimal("0.01")
+
+_TAKE = f"""
+    UPDATE {ProductVariant._meta.db_table} SET stock = stock - %s, updated_at = %s
+    WHERE id = %s AND deleted_at IS NULL AND stock >= %s
+    RETURNING product_id, stock, sku, low_stock_threshold
+"""
+_GIVE = f"""
+    UPDATE {ProductVariant._meta.db_table} SET stock = stock + %s, updated_at = %s
+    WHERE id = %s
+    RETURNING product_id, deleted_at IS NULL
+"""
+_PRODUCT_DELTA = f"""
+    UPDATE {Product._meta.db_table} SET stock = stock + %s, updated_at = %s
+    WHERE id = %s{{for_sale}}
+    RETURNING stock, name, slug, price, is_active AND deleted_at IS NULL
+"""
+_FOR_SALE = " AND is_active AND deleted_at IS NULL"
+
+
+def money(value: Decimal) -> str:
+    """A price as the events carry it: a decimal string with two places ("12.30")."""
+    return f"{value.quantize(CENT):f}"
+
+
+class Inventory:
+    """Takes and gives back variant stock; keeps product totals and the stock events right.
+
+    Args:
+        events: records `stock.low`, `product.back_in_stock` and `product.price_dropped` in the outbox.
+        catalog_cache: product lists and details show stock and price, so they are invalidated.
+        low_stock_threshold: the LOW_STOCK_THRESHOLD setting (units), for variants without their own.
+    """
+
+    def __init__(self, events: EventService, catalog_cache: CatalogCache, *, low_stock_threshold: int) -> None:
+        self._events = events
+        self._catalog_cache = catalog_cache
+        self._threshold = low_stock_threshold
+
+    # --- checkout and cancellation ---------------------------------------------------------
+    @transaction.atomic
+    def take(self, lines: Iterable[tuple[int, int]]) -> None:
+        """Deduct `(variant_id, quantity)` lines, all or nothing, and the products' stock with them.
+
+        Per variant, in ascending id: `UPDATE ... SET stock = stock - q WHERE id = v AND stock >= q
+        AND live`; on PostgreSQL the UPDATE waits for a concurrent writer and re-checks against its
+        commit, so stock never goes below zero. Then each product's stock by delta, in ascending id,
+        only while the product is for sale. Raising rolls the caller's transaction back.
+
+        Raises:
+            InsufficientStockError: a variant has fewer than `quantity` units (attr "items").
+            ProductUnavailableError: a variant or its product was deleted or deactivated (attr "items").
+        """
+        now = timezone.now()
+        deltas: dict[int, int] = defaultdict(int)
+        with connection.cursor() as cursor:
+            for variant_id, quantity in sorted(_merged(lines).items()):
+                cursor.execute(_TAKE, [quantity, now, variant_id, quantity])
+                row = cursor.fetchone()
+                if row is None:
+                    self.raise_unavailable(variant_id, quantity)
+                product_id, stock, sku, threshold = row
+                deltas[product_id] -= quantity
+                self._check_low(product_id, variant_id, sku, threshold, before=stock + quantity, after=stock)
+        for product_id in sorted(deltas):
+            if not self._move_product_stock(product_id, deltas[product_id], for_sale=True):
+                raise ProductUnavailableError(
+                    f"Product {product_id} is no longer for sale; remove it from the cart.",
+                    product_id=product_id,
+                    attr="items",
+                )
+        self._catalog_cache.products_changed()
+
+    @transaction.atomic
+    def give_back(self, lines: Iterable[tuple[int, int]]) -> None:
+        """Put `(variant_id, quantity)` lines back (a cancelled order), variants then products in ascending id.
+
+        A soft-deleted variant gets its units back but they do not count in its product's stock
+        (only live variants do). Unknown variant ids are skipped.
+        """
+        now = timezone.now()
+        deltas: dict[int, int] = defaultdict(int)
+        with connection.cursor() as cursor:
+            for variant_id, quantity in sorted(_merged(lines).items()):
+                cursor.execute(_GIVE, [quantity, now, variant_id])
+                row = cursor.fetchone()
+                if row is not None and row[1]:
+                    deltas[row[0]] += quantity
+        for product_id in sorted(deltas):
+            self._move_product_stock(product_id, deltas[product_id])
+        self._catalog_cache.products_changed()
+
+    @staticmethod
+    def raise_unavailable(variant_id: int, quantity: int) -> None:
+        """Raise why `quantity` units of a variant cannot be sold (a plain read; the caller rolls back).
+
+        Raises:
+            ProductUnavailableError: the variant, or its product, is deleted or inactive.
+            InsufficientStockError: it has fewer units than `quantity` (`available` says how many).
+        """
+        variant = ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
+        product = variant.product if variant else None
+        if variant is None or variant.deleted_at is not None or not product.is_active or product.deleted_at:
+            product_id = product.pk if product else 0
+            raise ProductUnavailableError(
+                f"Variant {variant_id} is no longer for sale; remove it from the cart.",
+                product_id=product_id,
+                variant_id=variant_id,
+                attr="items",
+            )
+        raise InsufficientStockError(
+            f"Only {variant.stock} of {product.name} ({variant.sku}) in stock; the cart asks for {quantity}.",
+            product_id=product.pk,
+            variant_id=variant_id,
+            available=variant.stock,
+            attr="items",
+        )
+
+    # --- staff writes (the variant service calls these with the rows locked) ----------------
+    def variant_stock_changed(self, variant: ProductVariant, before: int) -> None:
+        """A live variant's stock was set from `before` to `variant.stock`: move its product's stock by the difference.
+
+        The caller holds the variant's row lock (so `before` is exact) and saved the variant.
+        """
+        self._check_low(
+            variant.product_id, variant.pk, variant.sku, variant.low_stock_threshold, before=before, after=variant.stock
+        )
+        if variant.stock != before:
+            self._move_product_stock(variant.product_id, variant.stock - before)
+
+    def variant_added_or_removed(self, product_id: int, stock_delta: int) -> None:
+        """A live variant was created (+ its stock) or soft-deleted (- its stock): product stock and price follow."""
+        if stock_delta:
+            self._move_product_stock(product_id, stock_delta)
+        self.refresh_price(product_id)
+
+    def refresh_price(self, product_id: int) -> None:
+        """Set the product's price to its lowest live variant price, the product row locked first.
+
+        Records `product.price_dropped` when the price goes down on a public product. The caller
+        invalidates the catalog cache.
+        """
+        product = (
+            Product.objects.select_for_update(of=("self",))
+            .filter(pk=product_id)
+            .only("price", "name", "slug", "is_active", "deleted_at")
+            .first()
+        )
+        if product is None:
+            return
+        lowest = ProductVariant.objects.filter(product_id=product_id, deleted_at__isnull=True).aggregate(
+            low=Min("price")
+        )["low"]
+        if lowest is None or lowest == product.price:
+            return
+        Product.objects.filter(pk=product_id).update(price=lowest, updated_at=timezone.now())
+        if lowest < product.price and product.is_active and product.deleted_at is None:
+            self._events.record(
+                EventType.PRODUCT_PRICE_DROPPED,
+                {
+                    "product_id": product_id,
+                    "name": product.name,
+                    "slug": product.slug,
+                    "price": money(lowest),
+                    "previous_price": money(product.price),
+                },
+            )
+
+    def recompute(self, product_id: int) -> None:
+        """Recompute a product's stock (sum) and price (min) from its live variants (admin saves, repairs).
+
+        Locks the product row; the same events as the other writes.
+        """
+        product = Product.objects.select_for_update(of=("self",)).filter(pk=product_id).only("stock").first()
+        if product is None:
+            return
+        live = ProductVariant.objects.filter(product_id=product_id, deleted_at__isnull=True)
+        total = sum(live.values_list("stock", flat=True))
+        if total != product.stock:
+            self._move_product_stock(product_id, total - product.stock)
+        self.refresh_price(product_id)
+        self._catalog_cache.products_changed()
+
+    def threshold_of(self, variant: ProductVariant) -> int:
+        """The variant's low-stock threshold: its own, else the LOW_STOCK_THRESHOLD setting (units)."""
+        return self._threshold if variant.low_stock_threshold is None else variant.low_stock_threshold
+
+    @property
+    def default_threshold(self) -> int:
+        """The LOW_STOCK_THRESHOLD setting (units)."""
+        return self._threshold
+
+    # --- helpers -------------------------------------------------------------------------
+    def _move_product_stock(self, product_id: int, delta: int, *, for_sale: bool = False) -> bool:
+        """`stock = stock + delta` on the product row; records `product.back_in_stock` on 0 -> more.
+
+        Returns:
+            False when no row matched (with `for_sale`: the product is deleted or inactive).
+        """
+        sql = _PRODUCT_DELTA.format(for_sale=_FOR_SALE if for_sale else "")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [delta, timezone.now(), product_id])
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        stock, name, slug, price, public = row
+        if public and stock > 0 and stock - delta <= 0:
+            self._events.record(
+                EventType.PRODUCT_BACK_IN_STOCK,
+                {"product_id": product_id, "name": name, "slug": slug, "price": money(price), "stock": stock},
+            )
+        return True
+
+    def _check_low(
+        self, product_id: int, variant_id: int, sku: str, own: int | None, *, before: int, after: int
+    ) -> None:
+        threshold = self._threshold if own is None else own
+        if before > threshold >= after:
+            self._events.record(
+                EventType.STOCK_LOW,
+                {
+                    "product_id": product_id,
+                    "variant_id": variant_id,
+                    "sku": sku,
+                    "stock": after,
+                    "threshold": threshold,
+                },
+            )
+
+
+def _merged(lines: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """`{variant_id: quantity}`, quantities of repeated variants added up."""
+    merged: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in lines:
+        merged[variant_id] += quantity
+    return merged

@@ -31,6 +31,7 @@ from apps.core.services.catalog import (
     CatalogImportService,
     CategoryImageService,
     CategoryService,
+    FacetService,
     ProductImageService,
     ProductLister,
     ProductService,
@@ -96,6 +97,13 @@ class Container(containers.DeclarativeContainer):
         ProductLister, cache=versioned_cache, count_exact_limit=_setting("PRODUCT_COUNT_EXACT_LIMIT")
     )
     product_service = providers.Factory(ProductService, lister=product_lister, catalog_cache=catalog_cache)
+    facet_service = providers.Factory(
+        FacetService,
+        lister=product_lister,
+        cache=versioned_cache,
+        exact_limit=_setting("PRODUCT_FACET_EXACT_LIMIT"),
+        sample_rows=_setting("PRODUCT_FACET_SAMPLE_ROWS"),
+    )
     category_service = providers.Factory(CategoryService, catalog_cache=catalog_cache)
     catalog_import_service = providers.Factory(CatalogImportService, catalog_cache=catalog_cache)
     review_service = providers.Factory(ReviewService, catalog_cache=catalog_cache)

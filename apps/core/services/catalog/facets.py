@@ -78,7 +78,12 @@ class FacetService:
 
     # --- computation ---------------------------------------------------------------------
     def _compute(self, f: ProductFilters) -> dict:
+        # per computation: whether a figure was sampled, and each filter set's matches and estimate
+        # (facets sharing filters resolve the category tree and ask the planner once)
         self._estimated = False
+        self._matches: dict[ProductFilters, QuerySet] = {}
+        self._estimates: dict[ProductFilters, int | None] = {}
+        self._table_rows: float | None = None
         product_facets = {
             "count": f,
             "price": replace(f, min_price=None, max_price=None),
@@ -117,7 +122,7 @@ class FacetService:
             lambda base: (
                 base.order_by().annotate(one=Value(1)).values("one").annotate(**aggregates).values(*aggregates)
             ),
-            self._lister.matches(f),
+            self._base(f),
         )
         row = rows[0] if rows else dict.fromkeys(aggregates)
         out = {}
@@ -132,7 +137,7 @@ class FacetService:
     def _categories(self, f: ProductFilters) -> list[dict]:
         rows, scale = self._run(
             lambda base: base.order_by().values("category_id").annotate(n=Count("id")).values("category_id", "n"),
-            self._lister.matches(f),
+            self._base(f),
         )
         counts = {row["category_id"]: round(row["n"] * scale) for row in rows}
         categories = Category.objects.filter(pk__in=list(counts)).values("id", "slug", "name")
@@ -151,7 +156,7 @@ class FacetService:
         counts: dict[int, int] = {}
         for flt, members in groups.items():
             type_ids = [t.pk for t in members]
-            rows, scale = self._run(lambda base, ids=type_ids: _option_counts(base, ids), self._lister.matches(flt))
+            rows, scale = self._run(lambda base, ids=type_ids: _option_counts(base, ids), self._base(flt))
             counts |= {row["option_value_id"]: round(row["n"] * scale) for row in rows}
         return {
             t.slug: [
@@ -160,20 +165,31 @@ class FacetService:
             for t in types
         }
 
-    def _run(self, build: Callable[[QuerySet], QuerySet], matches: QuerySet) -> tuple[list[dict], float]:
+    def _base(self, f: ProductFilters) -> ProductFilters:
+        """`f`, its matches built (once per computation: the category tree is resolved once per filter set)."""
+        if f not in self._matches:
+            self._matches[f] = self._lister.matches(f)
+        return f
+
+    def _run(self, build: Callable[[QuerySet], QuerySet], f: ProductFilters) -> tuple[list[dict], float]:
         """Rows of `build(products)` and the factor its counts are scaled by (1.0: exact).
 
-        `matches` are the facet's products. At most `exact_limit` of them (planner estimate):
+        `f` gives the facet's products (`matches`). At most `exact_limit` of them (planner estimate):
         `build(matches)`, exact. More, on PostgreSQL: a sample of about `sample_rows` of them, its
         counts scaled up: every k-th id when they are a small share of the catalog (an index range,
         e.g. a category: the index is walked, only the sample reaches the links), else a block
         sample of the product table (TABLESAMPLE SYSTEM, REPEATABLE: same catalog, same figures).
         """
-        estimate = row_estimate(matches.order_by().values("id")) if uses_postgres() else None
+        matches = self._matches[f]
+        if f not in self._estimates:
+            self._estimates[f] = row_estimate(matches.order_by().values("id")) if uses_postgres() else None
+        estimate = self._estimates[f]
         if estimate is None or estimate <= self._exact_limit:
             return list(build(matches)), 1.0
         self._estimated = True
-        if estimate < TABLESAMPLE_SHARE * _table_rows():
+        if self._table_rows is None:
+            self._table_rows = _table_rows()
+        if estimate < TABLESAMPLE_SHARE * self._table_rows:
             k = max(2, round(estimate / self._sample_rows))
             return list(build(matches.alias(id_bucket=Mod("id", k)).filter(id_bucket=0))), float(k)
         percent = max(0.01, min(MAX_SAMPLE_PERCENT, 100.0 * self._sample_rows / estimate))

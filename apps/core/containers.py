@@ -33,6 +33,7 @@ from apps.core.services.catalog import (
     CatalogImportService,
     CategoryImageService,
     CategoryService,
+    FacetService,
     Inventory,
     LowStockService,
     OptionTypeService,
@@ -101,6 +102,13 @@ class Container(containers.DeclarativeContainer):
     catalog_cache = providers.Singleton(CatalogCache, cache=versioned_cache)
     product_lister = providers.Factory(
         ProductLister, cache=versioned_cache, count_exact_limit=_setting("PRODUCT_COUNT_EXACT_LIMIT")
+    )
+    facet_service = providers.Factory(
+        FacetService,
+        lister=product_lister,
+        cache=versioned_cache,
+        exact_limit=_setting("PRODUCT_FACET_EXACT_LIMIT"),
+        sample_rows=_setting("PRODUCT_FACET_SAMPLE_ROWS"),
     )
     category_service = providers.Factory(CategoryService, catalog_cache=catalog_cache)
     catalog_import_service = providers.Factory(CatalogImportService, catalog_cache=catalog_cache)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from apps.core.controllers.accounts import auth, avatar, profile, recovery, social, users
-from apps.core.controllers.catalog import categories, images, products, reviews, variants
+from apps.core.controllers.catalog import categories, facets, images, products, reviews, variants
 from apps.core.controllers.events import webhooks as events  # events: issue 14
 from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
@@ -37,6 +37,7 @@ urlpatterns = [
     path("categories/<int:category_id>/", categories.CategoryItemController.as_view(), name="category-detail"),
     path("categories/<int:category_id>/image/", images.CategoryImageController.as_view(), name="category-image"),
     path("products/", products.ProductCollectionController.as_view(), name="product-list"),
+    path("products/facets/", facets.ProductFacetsController.as_view(), name="product-facets"),
     path("products/<int:product_id>/", products.ProductItemController.as_view(), name="product-detail"),
     path("products/<int:product_id>/restore/", products.ProductRestoreController.as_view(), name="product-restore"),
     path(

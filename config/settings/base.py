@@ -232,6 +232,10 @@ PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 # Product lists count exactly up to this many matches, then report the planner's estimate.
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
+# Facets over at most this many products are exact; above, they read a block sample of about
+# PRODUCT_FACET_SAMPLE_ROWS matching products and are flagged `count_is_estimate` (PostgreSQL).
+PRODUCT_FACET_EXACT_LIMIT = env.int("PRODUCT_FACET_EXACT_LIMIT", default=10_000)
+PRODUCT_FACET_SAMPLE_ROWS = env.int("PRODUCT_FACET_SAMPLE_ROWS", default=2_000)
 
 # --- inventory -----------------------------------------------------------------------------
 # A variant at or below this many units (when it has no low_stock_threshold of its own) is low on

@@ -3,9 +3,18 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count, Min, Sum
 
 from apps.core.management.commands.seed_catalog import line_word
-from apps.core.models.catalog import Category, Product
+from apps.core.models.catalog import (
+    Category,
+    OptionType,
+    OptionValue,
+    Product,
+    ProductImage,
+    ProductVariant,
+    VariantOption,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +27,7 @@ def snapshot() -> list[tuple]:
     return list(
         Product.objects.order_by("sku").values_list(
             "sku", "slug", "name", "description", "brand", "price", "stock", "is_active", "created_at",
-            "deleted_at", "category__slug", "category__parent__slug",
+            "deleted_at", "category__slug", "category__parent__slug", "rating", "review_count",
         )
     )  # fmt: skip
 
@@ -66,3 +75,49 @@ def test_seed_catalog_refuses_to_seed_twice_without_clear():
     seed(products=10, seed=5)
     with pytest.raises(CommandError, match="--clear"):
         seed(products=10, seed=5)
+
+
+def variant_snapshot() -> list[tuple]:
+    return list(
+        ProductVariant.objects.order_by("sku").values_list(
+            "sku", "product__sku", "price", "stock", "is_default", "position", "option_signature"
+        )
+    )
+
+
+def test_seed_catalog_grows_variants_options_ratings_and_images():
+    seed(products=1000, seed=2)
+    products = Product.objects.all()
+    variants = ProductVariant.objects.all()
+    assert 2.5 <= variants.count() / 1000 <= 3.5  # about three variants per product
+    assert set(OptionType.objects.values_list("slug", flat=True)) >= {"size", "color"}
+    assert list(OptionValue.objects.filter(option_type__slug="size").values_list("value", flat=True)) == [
+        "XS", "S", "M", "L", "XL", "XXL",
+    ]  # fmt: skip
+    # the product's price is its lowest variant price, its stock their sum; one default variant each
+    rollup = products.annotate(low=Min("variants__price"), total=Sum("variants__stock"), n=Count("variants"))
+    assert all(p.low == p.price and p.total == p.stock for p in rollup)
+    assert products.filter(variants__is_default=True).distinct().count() == 1000
+    # links: one per option of a variant, product repeated, signature = sorted value ids
+    for variant in variants.prefetch_related("option_links")[:200]:
+        links = list(variant.option_links.all())
+        assert all(link.product_id == variant.product_id for link in links)
+        assert variant.option_signature == ".".join(str(i) for i in sorted(link.option_value_id for link in links))
+    assert VariantOption.objects.values("option_value__option_type").distinct().count() == 2
+    rated = products.filter(rating__isnull=False)
+    assert 300 <= rated.count() <= 500  # ~40%
+    assert all(1 <= p.rating <= 5 and p.review_count > 0 for p in rated)
+    assert products.filter(rating__gte=4).exists()
+    images = ProductImage.objects.all()
+    with_images = images.values("product").distinct().count()
+    assert 780 <= with_images <= 920  # ~85%
+    assert images.filter(is_main=True).count() == with_images
+
+
+def test_seed_catalog_copy_and_orm_write_the_same_variants(on_postgres):
+    if not on_postgres:
+        pytest.skip("COPY needs PostgreSQL")
+    seed(products=250, seed=3, method="copy")
+    copied = variant_snapshot()
+    seed(products=250, seed=3, method="orm", clear=True)
+    assert variant_snapshot() == copied

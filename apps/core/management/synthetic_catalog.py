@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -129,9 +130,32 @@ def _ascii_word(text: str) -> str:
     return "".join(ch for ch in text.title() if ch.isascii() and ch.isalnum())
 
 
+SIZES = ("XS", "S", "M", "L", "XL", "XXL")  # option type `size`, in this order
+COLORS = ("Black", "White", "Grey", "Navy", "Red", "Blue", "Green", "Beige")  # option type `color`
+MAX_VARIANTS = 6  # per product (explicit variant ids are allotted in strides of this)
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """One generated variant: `size`/`color` index SIZES/COLORS (None: the variant has no such option).
+
+    `price` is a decimal string in the shop's currency, never below the product's; stock in units.
+    """
+
+    sku: str
+    price: str
+    stock: int
+    size: int | None
+    color: int | None
+
+
 @dataclass
 class Row:
-    """One generated product; `child` indexes the generated sub-categories."""
+    """One generated product; `child` indexes the generated sub-categories.
+
+    `price` is the lowest of its variants' prices and `stock` their sum; `rating` (a "4.30" string
+    or None) and `review_count` are set for a share of products; `images` is how many image rows it has.
+    """
 
     created_at: datetime
     deleted_at: datetime | None
@@ -144,6 +168,10 @@ class Row:
     stock: int
     child: int
     is_active: bool
+    variants: tuple[VariantRow, ...] = ()
+    rating: str | None = None
+    review_count: int = 0
+    images: int = 0
 
 
 class CatalogGenerator:
@@ -196,8 +224,10 @@ class CatalogGenerator:
         stop = self.products if stop is None else min(stop, self.products)
         for block in range(start // BLOCK, (stop + BLOCK - 1) // BLOCK):
             rng = random.Random(self.seed * 1_000_003 + block)
+            extra = random.Random(self.seed * 2_000_003 + block)  # variants, ratings, images: own stream
             for i in range(block * BLOCK, min((block + 1) * BLOCK, self.products)):
                 row = self._row(rng, i)
+                _dress(extra, row)
                 if start <= i < stop:
                     yield row
 
@@ -228,6 +258,54 @@ class CatalogGenerator:
             child=child,
             is_active=rng.random() >= 0.01,
         )
+
+
+def _dress(rng: random.Random, row: Row) -> None:
+    """Give a product its variants, rating and image count (drawn from `rng`, the row's own fields unchanged).
+
+    A quarter of the products have no options (one default variant), a fifth come in 2-4 colors,
+    a quarter in 3-5 consecutive sizes, the rest in 2-3 sizes times 1-2 colors: about 3 variants
+    per product. The first variant costs the product's price, larger sizes a little more; the
+    product's stock is split over its variants (all zero when the product is out of stock).
+    """
+    kind = rng.random()
+    sizes: list[int | None] = [None]
+    colors: list[int | None] = [None]
+    if kind >= 0.25:
+        if kind < 0.45:
+            colors = sorted(rng.sample(range(len(COLORS)), rng.randint(2, 4)))
+        elif kind < 0.70:
+            n = rng.randint(3, 5)
+            first = rng.randint(0, len(SIZES) - n)
+            sizes = list(range(first, first + n))
+        else:
+            n = rng.randint(2, 3)
+            first = rng.randint(0, len(SIZES) - n)
+            sizes = list(range(first, first + n))
+            colors = sorted(rng.sample(range(len(COLORS)), rng.randint(1, 2)))
+    combos = [(size, color) for size in sizes for color in colors]
+    base = Decimal(row.price)
+    shares = [rng.random() for _ in combos]
+    total = sum(shares)
+    stocks = [int(row.stock * share / total) for share in shares]
+    stocks[0] += row.stock - sum(stocks)  # the sum is exact
+    variants = []
+    for k, ((size, color), stock) in enumerate(zip(combos, stocks, strict=True)):
+        uplift = Decimal(0) if k == 0 else base * Decimal(rng.choice((0, 0, 5, 10))) / 100
+        variants.append(
+            VariantRow(
+                sku=row.sku if k == 0 else f"{row.sku}-{k}",
+                price=f"{(base + uplift).quantize(Decimal('0.01'))}",
+                stock=stock,
+                size=size,
+                color=color,
+            )
+        )
+    row.variants = tuple(variants)
+    if rng.random() < 0.4:  # reviewed products: ratings skewed high, as in real shops
+        row.rating = f"{min(5.0, max(1.0, rng.gauss(3.9, 0.7))):.2f}"
+        row.review_count = rng.randint(1, 250)
+    row.images = 0 if rng.random() < 0.15 else rng.randint(1, 3)
 
 
 def _cumulative(weights) -> Iterator[float]:

@@ -18,6 +18,10 @@ What a catalog looks like (the same for a given --seed, --products and --until):
   stock, ~1% inactive, ~0.5% soft-deleted, created_at is spread over the three years before --until
   and grows with the row number (ids follow creation time, as in a live shop).
 * SKUs (`<ROOT>-<BRAND>-<n>`) and slugs (`<name>-<n>`) are unique.
+* Option types `size` (XS..XXL) and `color`; about 3 variants per product (a quarter have none but
+  the default one; see `synthetic_catalog._dress`), each with its `VariantOption` rows; the
+  product's price is its lowest variant price and its stock their sum. 40% of products have a
+  rating (1.00-5.00, mostly around 4) and a review count; 85% have 1-3 image rows (no files).
 """
 
 import io
@@ -34,6 +38,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from apps.core.management.pg_bulk import build_indexes
 from apps.core.management.synthetic_catalog import (  # noqa: F401 - line_word is re-exported
     BLOCK,
     CatalogGenerator,
@@ -42,7 +47,14 @@ from apps.core.management.synthetic_catalog import (  # noqa: F401 - line_word i
     line_word,
     shared_dir,
 )
-from apps.core.models.catalog import Category, Product
+from apps.core.management.synthetic_variants import (
+    MAX_VARIANTS,
+    CopyChunks,
+    OptionIds,
+    create_with_orm,
+    ensure_option_types,
+)
+from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant, VariantOption
 from apps.core.services.catalog.variant_sync import create_missing_default_variants
 
 _COPY_COLUMNS = (
@@ -94,12 +106,13 @@ class Command(BaseCommand):
         if first is not None and Product.objects.filter(sku=first.sku).exists():
             raise CommandError("This catalog is already seeded (its first SKU exists); pass --clear to replace it.")
         category_ids = self._categories(generator)
+        options = ensure_option_types()
         progress = tqdm(total=generator.products, unit="product", disable=opts["no_progress"], smoothing=0.1)
         with progress:
             if use_copy:
-                self._copy(generator, category_ids, progress, jobs=opts["jobs"])
+                self._copy(generator, category_ids, options, progress, jobs=opts["jobs"])
             else:
-                self._orm(generator, category_ids, progress)
+                self._orm(generator, category_ids, options, progress)
         self.stdout.write("Creating each product's default variant...")
         create_missing_default_variants()
         self.stdout.write(
@@ -131,9 +144,11 @@ class Command(BaseCommand):
         return ids
 
     @staticmethod
-    def _orm(generator: CatalogGenerator, category_ids: list[int], progress: tqdm, batch: int = 2_000) -> None:
+    def _orm(
+        generator: CatalogGenerator, category_ids: list[int], options: OptionIds, progress: tqdm, batch: int = 2_000
+    ) -> None:
         for start in range(0, generator.products, batch):
-            rows = generator.rows(start, min(start + batch, generator.products))
+            rows = list(generator.rows(start, min(start + batch, generator.products)))
             Product.objects.bulk_create(
                 [
                     Product(
@@ -149,15 +164,21 @@ class Command(BaseCommand):
                         stock=r.stock,
                         category_id=category_ids[r.child],
                         is_active=r.is_active,
+                        rating=Decimal(r.rating) if r.rating else None,
+                        review_count=r.review_count,
                     )
                     for r in rows
                 ]
             )
+            ids = dict(Product.objects.filter(sku__in=[r.sku for r in rows]).values_list("sku", "id"))
+            create_with_orm(rows, ids, options)
             progress.update(min(batch, generator.products - start))
         # auto_now_add overwrote created_at: put the generated spread back in one pass per batch.
         _restore_created_at(generator)
 
-    def _copy(self, generator: CatalogGenerator, category_ids: list[int], progress: tqdm, jobs: int) -> None:
+    def _copy(
+        self, generator: CatalogGenerator, category_ids: list[int], options: OptionIds, progress: tqdm, jobs: int
+    ) -> None:
         """COPY the rows with explicit ids (deterministic whatever the parallelism).
 
         Large loads drop the table's secondary indexes first and rebuild them after, and split
@@ -165,18 +186,23 @@ class Command(BaseCommand):
         columns, unique checks) is what limits the load, and it then runs on several cores.
         """
         table = Product._meta.db_table
+        tables = [m._meta.db_table for m in (Product, ProductVariant, VariantOption, ProductImage)]
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET statement_timeout = 0")  # the app's per-statement limit is for requests
             cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
             first_id = cursor.fetchone()[0] + 1
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {ProductVariant._meta.db_table}")
+            first_vid = cursor.fetchone()[0] + 1
             large = generator.products >= 50_000 and not connection.in_atomic_block
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-                [table, table],
-            )
-            indexes = cursor.fetchall() if large else []
+            indexes = []
+            for name in tables if large else []:
+                cursor.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                    "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                    [name, name],
+                )
+                indexes += cursor.fetchall()
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
             try:
@@ -185,47 +211,45 @@ class Command(BaseCommand):
                     bounds = [b - b % BLOCK for b in bounds[:-1]] + [generator.products]
                     with ThreadPoolExecutor(max_workers=jobs) as pool:
                         futures = [
-                            pool.submit(_copy_range, generator, category_ids, first_id, start, stop, progress, None)
+                            pool.submit(
+                                _copy_range,
+                                generator,
+                                category_ids,
+                                first_id,
+                                start,
+                                stop,
+                                progress,
+                                None,
+                                CopyChunks(options, first_vid + start * MAX_VARIANTS),
+                            )  # fmt: skip
                             for start, stop in itertools.pairwise(bounds)
                         ]
                         for future in futures:
                             future.result()
                 else:
-                    _copy_range(generator, category_ids, first_id, 0, generator.products, progress, cursor.cursor)
+                    chunks = CopyChunks(options, first_vid)
+                    _copy_range(
+                        generator, category_ids, first_id, 0, generator.products, progress, cursor.cursor, chunks
+                    )
             finally:
                 if indexes:
                     progress.write(f"Building {len(indexes)} indexes on {jobs} connections...")
-                    _build_indexes(indexes, jobs, progress)
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
-            )
-            # VACUUM sets the visibility map (index-only scans); it cannot run inside a transaction.
-            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
+                    build_indexes(indexes, jobs, progress)
+            for name in tables:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT coalesce(max(id), 1) FROM {name}))"
+                )
+                # VACUUM sets the visibility map (index-only scans); it cannot run inside a transaction.
+                cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {name}")
             cursor.execute("SET synchronous_commit = on")
             cursor.execute("RESET statement_timeout")
 
 
-def _build_indexes(indexes: list[tuple[str, str]], jobs: int, progress: tqdm) -> None:
-    """Create the indexes on `jobs` connections at once, the slow GIN ones first (one each)."""
-    ordered = sorted(indexes, key=lambda item: " gin " not in item[1].lower())
-    lanes = [ordered[k::jobs] for k in range(max(jobs, 1))]
-
-    def build(lane: list[tuple[str, str]]) -> None:
-        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as own:
-            own.execute("SET statement_timeout = 0")
-            own.execute("SET maintenance_work_mem = '512MB'")
-            for name, definition in lane:
-                began = time.monotonic()
-                own.execute(definition)
-                progress.write(f"  {name}: {time.monotonic() - began:.1f}s")
-
-    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-        for future in [pool.submit(build, lane) for lane in lanes if lane]:
-            future.result()
-
-
-def _copy_range(generator, category_ids, first_id, start, stop, progress, cursor, batch: int = 10_000) -> None:
-    """COPY rows start..stop-1 through `cursor`, or through a connection of its own when cursor is None."""
+def _copy_range(
+    generator, category_ids, first_id, start, stop, progress, cursor, chunks: CopyChunks, batch: int = 10_000
+) -> None:
+    """COPY rows start..stop-1 (and their variants, option links, images) through `cursor`, or a connection
+    of its own when cursor is None; one COPY per table and batch."""
     own = None
     if cursor is None:
         own = psycopg.connect(**connection.get_connection_params(), autocommit=True)
@@ -234,14 +258,30 @@ def _copy_range(generator, category_ids, first_id, start, stop, progress, cursor
         cursor.execute("SET statement_timeout = 0")
     try:
         columns = ", ".join(("id", *_COPY_COLUMNS))
-        with cursor.copy(f"COPY {Product._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for begin in range(start, stop, batch):
-                end = min(begin + batch, stop)
-                copy.write(_copy_chunk(generator.rows(begin, end), category_ids, first_id + begin))
-                progress.update(end - begin)
+        targets = [
+            (model._meta.db_table, ", ".join(names))
+            for model, names in (
+                (ProductVariant, CopyChunks.VARIANT_COLUMNS),
+                (VariantOption, CopyChunks.LINK_COLUMNS),
+                (ProductImage, CopyChunks.IMAGE_COLUMNS),
+            )
+        ]
+        for begin in range(start, stop, batch):
+            end = min(begin + batch, stop)
+            rows = list(generator.rows(begin, end))
+            with cursor.copy(f"COPY {Product._meta.db_table} ({columns}) FROM STDIN") as copy:
+                copy.write(_copy_chunk(rows, category_ids, first_id + begin))
+            texts = chunks.rows(zip(range(first_id + begin, first_id + end), rows, strict=True))
+            for (target, names), text in zip(targets, texts, strict=True):
+                with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+                    copy.write(text)
+            progress.update(end - begin)
     finally:
         if own is not None:
             own.close()
+
+
+NULL = "\\N"  # COPY's text format for NULL
 
 
 def _copy_chunk(rows: Iterator[Row], category_ids: list[int], first_id: int) -> bytes:
@@ -252,7 +292,8 @@ def _copy_chunk(rows: Iterator[Row], category_ids: list[int], first_id: int) -> 
         deleted = r.deleted_at.isoformat() if r.deleted_at else "\\N"
         out.write(
             f"{n}\t{created}\t{created}\t{deleted}\t{r.name}\t{r.slug}\t{r.sku}\t{r.description}\t{r.brand}\t"
-            f"{r.price}\t{r.stock}\t{category_ids[r.child]}\t{'t' if r.is_active else 'f'}\t\\N\t0\n"
+            f"{r.price}\t{r.stock}\t{category_ids[r.child]}\t{'t' if r.is_active else 'f'}\t{r.rating or NULL}\t"
+            f"{r.review_count}\n"
         )
     return out.getvalue().encode()
 

@@ -60,6 +60,17 @@ class Product(SoftDeleteModel):
             models.Index(fields=["name", "id"], name="product_pub_name_idx", condition=PUBLIC),
             models.Index(fields=["category", "price"], name="product_pub_cat_price_idx", condition=PUBLIC),
             models.Index(fields=["category", "-created_at"], name="product_pub_cat_created_idx", condition=PUBLIC),
+            # facets of a category: its products' facet fields in an index-only scan
+            models.Index(
+                fields=["category"],
+                include=["id", "price", "stock", "rating"],
+                name="product_pub_cat_facet_idx",
+                condition=PUBLIC,
+            ),
+            # ordering=rating|-rating and min_rating (both directions of one index; unrated rows are not in it)
+            models.Index(
+                fields=["rating", "id"], name="product_pub_rating_idx", condition=PUBLIC & Q(rating__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="product_price_gte_0"),

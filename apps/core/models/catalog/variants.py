@@ -80,6 +80,8 @@ class ProductVariant(SoftDeleteModel):
                 name="variant_threshold_idx",
                 condition=LIVE_VARIANT & Q(low_stock_threshold__isnull=False),
             ),
+            # the few soft-deleted variants: facets exclude their options with an anti-join on this
+            models.Index(fields=["id"], name="variant_deleted_idx", condition=Q(deleted_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="variant_price_gte_0"),
@@ -110,7 +112,11 @@ class VariantOption(models.Model):
 
     class Meta:
         ordering = ("option_type", "id")
-        indexes = [models.Index(fields=["option_value", "product"], name="variant_opt_value_product_idx")]
+        indexes = [
+            models.Index(fields=["option_value", "product"], name="variant_opt_value_product_idx"),
+            # option facets: a product's option values and variants in an index-only scan
+            models.Index(fields=["product"], include=["option_value", "variant"], name="variant_opt_product_cover_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["variant", "option_type"], name="variant_option_one_per_type"),
         ]

@@ -10,13 +10,18 @@ from rest_framework import serializers
 
 from apps.core.models.catalog import Category, Product
 from apps.core.serializers.catalog.images import MainImageSerializer, ProductImageOutputSerializer, media_url
+from apps.core.serializers.catalog.product_filters import OptionParamsMixin
 from apps.core.serializers.catalog.variants import VariantOutputSerializer
 from apps.core.serializers.common import PageQuerySerializer, page_of
 from apps.core.services.catalog import ORDERINGS, attach_main_images
 
 
-class ProductListQuerySerializer(PageQuerySerializer):
-    """Query of `GET /api/products/`; every filter is optional and they combine."""
+class ProductListQuerySerializer(OptionParamsMixin, PageQuerySerializer):
+    """Query of `GET /api/products/`; every filter is optional and they combine.
+
+    Besides the declared parameters, every option type slug is one (`size=M,L&color=black`, see
+    `OptionParamsMixin`); `validated_data["options"]` holds them.
+    """
 
     category = serializers.RegexField(
         r"^[-a-zA-Z0-9_]+$",
@@ -48,10 +53,17 @@ class ProductListQuerySerializer(PageQuerySerializer):
         allow_blank=True,
         help_text="Keywords over name, description and SKU.",
     )
+    min_rating = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=5,
+        help_text="Products whose average review rating is at least this (1-5); unrated products are left out.",
+    )
     ordering = serializers.ChoiceField(
         choices=ORDERINGS,
         required=False,
-        help_text="Default `-created_at`; when searching, relevance (exact SKU, then name/SKU hits, then the rest).",
+        help_text="Default `-created_at`; when searching, relevance (exact SKU, then name/SKU hits, then the rest). "
+        "`rating`/`-rating`: unrated products come last in both directions.",
     )
     # A signed token (URL-safe base64 and ":" / "."); ASCII-only keeps the longest valid query string
     # well under a server's request-line limit (gunicorn: 8,190 bytes), which would answer an HTML 414.

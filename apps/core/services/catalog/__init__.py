@@ -3,6 +3,7 @@
 from apps.core.services.catalog.cache import CatalogCache, CatalogNamespace
 from apps.core.services.catalog.catalog_import import CatalogImportService
 from apps.core.services.catalog.categories import CategoryInput, CategoryService
+from apps.core.services.catalog.facets import FacetService
 from apps.core.services.catalog.images import (
     CategoryImageService,
     ProductImageInput,
@@ -32,6 +33,7 @@ __all__ = [
     "CategoryImageService",
     "CategoryInput",
     "CategoryService",
+    "FacetService",
     "ORDERINGS",
     "ProductFilters",
     "ProductImageInput",

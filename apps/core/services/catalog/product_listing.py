@@ -20,16 +20,16 @@ from apps.core.infra.versioned_cache import VersionedCache
 from apps.core.models.catalog import Product
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.categories import descendant_ids, subtree_ids_by_slug
+from apps.core.services.catalog.option_filters import OptionSelection, option_q
 from apps.core.services.catalog.product_queries import (
     DEFAULT_ORDERING,
     Key,
     ListPlan,
-    Segment,
     bounded_count,
     fetch_keyset,
     fetch_offset,
     list_rows,
-    order_fields,
+    ordered_segments,
     parse_position,
     uses_postgres,
 )
@@ -46,6 +46,9 @@ class ProductFilters:
         in_stock: True for stock > 0, False for stock == 0.
         search: keywords over name, description and SKU.
         ordering: one of ORDERINGS; None means relevance when searching, else "-created_at".
+        options: option filters ((option type slug, (value, ...)), ...) from `option_filters.selection_from`:
+            one live variant must have one of the values of every listed type.
+        min_rating: products rated at least this (1-5); unrated products never match.
     """
 
     category: str | None = None
@@ -54,6 +57,8 @@ class ProductFilters:
     in_stock: bool | None = None
     search: str | None = None
     ordering: str | None = None
+    options: OptionSelection = ()
+    min_rating: int | None = None
 
     @property
     def effective_ordering(self) -> str | None:
@@ -103,6 +108,10 @@ class ProductLister:
             extra=extra,
         )
 
+    def matches(self, filters: ProductFilters) -> QuerySet[Product]:
+        """Every public product the list with these filters shows, unordered (search included, no typo fallback)."""
+        return self._plan(filters, self._public_queryset(filters)).matches
+
     def _public_queryset(self, f: ProductFilters) -> QuerySet[Product]:
         """Public rows matching every filter but the search, unordered, without joins."""
         qs = Product.objects.alive().filter(is_active=True)
@@ -114,6 +123,10 @@ class ProductLister:
             qs = qs.filter(price__lte=f.max_price)
         if f.in_stock is not None:
             qs = qs.filter(stock__gt=0) if f.in_stock else qs.filter(stock=0)
+        if f.min_rating is not None:
+            qs = qs.filter(rating__gte=f.min_rating)
+        if f.options:
+            qs = qs.filter(option_q(f.options))
         return qs
 
     @staticmethod
@@ -121,13 +134,13 @@ class ProductLister:
         """The ordered segments whose concatenation is the list (see `ListPlan`); `qs` is `_public_queryset(f)`."""
         if not f.search:
             ordering = f.effective_ordering
-            return ListPlan(ordering, [Segment(qs, order_fields(ordering))], qs)
+            return ListPlan(ordering, ordered_segments(qs, ordering), qs)
         if not uses_postgres():
             matches = qs.filter(
                 Q(name__icontains=f.search) | Q(description__icontains=f.search) | Q(sku__icontains=f.search)
             )
             ordering = f.ordering or DEFAULT_ORDERING
-            return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches)
+            return ListPlan(ordering, ordered_segments(matches, ordering), matches)
         return search_plan(qs, f.search, f.ordering)
 
     def _plan_and_count(self, f: ProductFilters) -> CountedPlan:

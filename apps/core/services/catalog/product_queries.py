@@ -30,11 +30,12 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from apps.core.exceptions import InvalidInputError
 from apps.core.models.catalog import Product, ProductImage
 
-ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name")
+ORDERINGS = ("price", "-price", "created_at", "-created_at", "name", "-name", "rating", "-rating")
 DEFAULT_ORDERING = "-created_at"
 RELEVANCE = "relevance"
 
-_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int"}
+_FIELD_TYPES = {"created_at": "datetime", "price": "decimal", "name": "str", "id": "int", "rating": "decimal"}
+NULLABLE_ORDERINGS = frozenset({"rating"})  # null values sort last in both directions
 
 
 def uses_postgres() -> bool:
@@ -83,6 +84,18 @@ def order_fields(ordering: str) -> tuple[str, str]:
     return ordering, "-id" if ordering.startswith("-") else "id"
 
 
+def ordered_segments(qs: QuerySet, ordering: str) -> list[Segment]:
+    """The segments listing `qs` in `ordering`: one, or for a nullable field (rating) the rows having a
+    value in that order, then the rows without one, newest first (nulls last in both directions)."""
+    field = ordering.lstrip("-")
+    if field not in NULLABLE_ORDERINGS:
+        return [Segment(qs, order_fields(ordering))]
+    return [
+        Segment(qs.filter(**{f"{field}__isnull": False}), order_fields(ordering)),
+        Segment(qs.filter(**{f"{field}__isnull": True}), ("-id",)),
+    ]
+
+
 def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = (), *, limit: int) -> tuple[int, bool]:
     """(count, is_estimate) of `matches`, never a scan of every match.
 
@@ -101,7 +114,7 @@ def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = (), *, limit: i
     ids = matches.order_by().values("id")
     if not uses_postgres():
         return ids.count(), False
-    estimates = [_row_estimate(qs.order_by().values("id")) for qs in parts or (matches,)]
+    estimates = [row_estimate(qs.order_by().values("id")) for qs in parts or (matches,)]
     if None in estimates:  # e.g. category__in=[]: nothing can match and Django sends no query
         return 0, False
     estimate = max(estimates)
@@ -113,8 +126,11 @@ def bounded_count(matches: QuerySet, parts: Sequence[QuerySet] = (), *, limit: i
     return max(estimate, counted), True
 
 
-def _row_estimate(ids: QuerySet) -> int | None:
-    """The planner's row estimate of a query (EXPLAIN, nothing run); None when nothing can match."""
+def row_estimate(ids: QuerySet) -> int | None:
+    """The planner's row estimate of a query (EXPLAIN, nothing run); None when nothing can match.
+
+    PostgreSQL only (the facets use it too, to choose between exact and sampled counts).
+    """
     try:
         plan = ids.explain(format="json")
     except EmptyResultSet:

@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import OSA
 
-from apps.core.services.catalog.product_queries import RELEVANCE, ListPlan, Segment, order_fields
+from apps.core.services.catalog.product_queries import RELEVANCE, ListPlan, Segment, ordered_segments
 
 SEARCH_CONFIG = "english"
 
@@ -104,7 +104,7 @@ def search_plan(qs: QuerySet, text: str, ordering: str | None) -> ListPlan:
         for part_sql, part_params in tsquery_alternatives(text)
     )
     if ordering is not None:
-        return ListPlan(ordering, [Segment(matches, order_fields(ordering))], matches, parts)
+        return ListPlan(ordering, ordered_segments(matches, ordering), matches, parts)
     sku_id = qs.filter(by_sku).values_list("id", flat=True).first()
     in_name = RawSQL(f"name_vector @@ {sql}", params, output_field=BooleanField())
     text_matches = qs.filter(fts).exclude(pk=sku_id) if sku_id else qs.filter(fts)

@@ -1,0 +1,103 @@
+"""Option filters of the product list and facets: `<option type slug>=v1,v2` parameters.
+
+`size=M,L&color=black` keeps the products having one live variant that is (M or L) and black
+(Shopify and Saleor match variants this way): an EXISTS over the variant-option links of the
+first option type (index `variant_opt_value_product_idx`, option value then product), with one
+nested EXISTS per further option type correlated on the same variant.
+
+Which option type slugs are list parameters is read from the OptionType rows and cached
+(`option_type_slugs`); any write of an option type forgets the cached set and the cached product
+lists (signal receivers, so the admin and every service path are covered).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from apps.core.models.catalog import OptionType, OptionValue, VariantOption
+
+OPTION_SLUGS_CACHE_KEY = "catalog:option-type-slugs:v1"
+OPTION_SLUGS_TIMEOUT_S = 3600
+
+OptionSelection = tuple[tuple[str, tuple[str, ...]], ...]
+"""Validated option filters: ((option type slug, (value, ...)), ...), sorted, values lowercased."""
+
+
+def option_type_slugs() -> frozenset[str]:
+    """The slugs of every option type (cached; one query on a miss)."""
+    slugs = cache.get(OPTION_SLUGS_CACHE_KEY)
+    if slugs is None:
+        slugs = sorted(OptionType.objects.values_list("slug", flat=True))
+        cache.set(OPTION_SLUGS_CACHE_KEY, slugs, OPTION_SLUGS_TIMEOUT_S)
+    return frozenset(slugs)
+
+
+def forget_option_type_slugs() -> None:
+    """Drop the cached slug set (after an option type was created, renamed or deleted)."""
+    cache.delete(OPTION_SLUGS_CACHE_KEY)
+
+
+@receiver(post_save, sender=OptionType)
+@receiver(post_delete, sender=OptionType)
+def _option_type_changed(**_kwargs) -> None:
+    """An option type was written: its slug set changes, and so do the lists cached under its parameter."""
+    transaction.on_commit(forget_option_type_slugs)
+    apps.get_app_config("core").container.catalog_cache().products_changed()
+
+
+def selection_from(params: Mapping[str, Iterable[str]]) -> OptionSelection:
+    """The canonical form of option filters: types sorted, values lowercased, deduplicated and sorted."""
+    return tuple(sorted((slug, tuple(sorted({v.lower() for v in values}))) for slug, values in params.items()))
+
+
+def resolve(selection: OptionSelection) -> list[list[int]]:
+    """Option value ids per selected option type, in the selection's order (one query).
+
+    A value matches an option value by slug or by value, case-insensitively (`black`, `Black`,
+    `xl`, `XL`). A type whose values match nothing gives an empty list (nothing can match).
+    """
+    if not selection:
+        return []
+    wanted = dict(selection)
+    rows = (
+        OptionValue.objects.filter(option_type__slug__in=list(wanted))
+        .annotate(low_value=Lower("value"))
+        .values_list("option_type__slug", "id", "slug", "low_value")
+    )
+    found: dict[str, list[int]] = {slug: [] for slug in wanted}
+    for type_slug, value_id, slug, low_value in rows:
+        if slug.lower() in wanted[type_slug] or low_value in wanted[type_slug]:
+            found[type_slug].append(value_id)
+    return [sorted(found[slug]) for slug, _ in selection]
+
+
+def variant_match(groups: Sequence[Sequence[int]], product_ref: str = "pk") -> Exists:
+    """EXISTS: the product (OuterRef `product_ref`) has a live variant with one of each group's value ids.
+
+    Args:
+        groups: option value ids per option type (from `resolve`); must not be empty.
+        product_ref: the outer query's product id expression.
+    """
+    first, *rest = groups
+    links = VariantOption.objects.filter(
+        product=OuterRef(product_ref), option_value__in=list(first), variant__deleted_at__isnull=True
+    )
+    for ids in rest:
+        links = links.filter(Exists(VariantOption.objects.filter(variant=OuterRef("variant"), option_value__in=ids)))
+    return Exists(links)
+
+
+def option_q(selection: OptionSelection) -> Q:
+    """A filter on products for the option selection (Q() when nothing is selected)."""
+    groups = resolve(selection)
+    if not groups:
+        return Q()
+    if any(not ids for ids in groups):
+        return Q(pk__in=[])  # a value no option value has: nothing matches
+    return Q(variant_match(groups))

@@ -107,3 +107,15 @@ class IdempotencyKeyFactory(factory.django.DjangoModelFactory):
     path = "/api/orders/"
     fingerprint = "0" * 64
     resource_type = "order"
+
+
+def paid_order(*lines, user=None, status: str = OrderStatus.PAID) -> Order:
+    """An order in `status` (default paid) holding `lines`, (product, quantity) pairs at the products' prices,
+    with a settled sandbox payment of its total."""
+    order = OrderFactory(user=user or UserFactory(), status=status)
+    for product, quantity in lines:
+        OrderLineFactory(order=order, product=product, quantity=quantity)
+    order.total = sum((line.line_total for line in order.lines.all()), Decimal("0.00"))
+    order.save(update_fields=["total"])
+    PaymentFactory(order=order, amount=order.total, status=PaymentStatus.SUCCEEDED)
+    return order

@@ -63,8 +63,10 @@ from apps.core.services.shipping import AddressService, ShippingMethodService, T
 from apps.core.services.shopping import (
     CartService,
     NotificationService,
+    OrderExpiryService,
     OrderService,
     OrderStateMachine,
+    RefundService,
     WishlistService,
 )
 from apps.core.services.shopping.checkout import CheckoutService
@@ -196,15 +198,20 @@ class Container(containers.DeclarativeContainer):
 
     # --- shopping and payments ---
     payment_gateway = providers.Factory(
-        gateway_named, _setting("PAYMENT_PROVIDER"), sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME")
+        gateway_named,
+        _setting("PAYMENT_PROVIDER"),
+        sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME"),
+        sandbox_refund_outcome=_setting("PAYMENT_SANDBOX_REFUND_OUTCOME"),
     )
     notification_service = providers.Factory(NotificationService, events=event_service)  # events: issue 14
+    voucher_service = providers.Factory(VoucherService)
     order_state_machine = providers.Factory(
         OrderStateMachine,
         catalog_cache=catalog_cache,
         notifier=notification_service,
         gateway=payment_gateway,
         inventory=inventory,
+        vouchers=voucher_service,
     )
     cart_service = providers.Factory(CartService)
     idempotency_service = providers.Singleton(IdempotencyService)  # stateless
@@ -224,13 +231,22 @@ class Container(containers.DeclarativeContainer):
         webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
         idempotency=idempotency_service,
     )
+    refund_service = providers.Factory(
+        RefundService,
+        gateway=payment_gateway,
+        state_machine=order_state_machine,
+        notifier=notification_service,
+        idempotency=idempotency_service,
+    )
+    order_expiry_service = providers.Factory(
+        OrderExpiryService, state_machine=order_state_machine, batch_size=_setting("ORDER_EXPIRY_BATCH_SIZE")
+    )
     wishlist_service = providers.Factory(WishlistService)
 
     # --- shipping and promotions ---
     address_service = providers.Factory(AddressService)
     shipping_method_service = providers.Factory(ShippingMethodService)
     tax_rate_service = providers.Factory(TaxRateService)
-    voucher_service = providers.Factory(VoucherService)
     checkout_service = providers.Factory(
         CheckoutService,
         carts=cart_service,

@@ -181,6 +181,18 @@ class PaymentGatewayError(ServiceUnavailableError):
     default_code = "payment_gateway_error"
 
 
+class RefundDeclinedError(ConflictError):
+    """The payment provider refused a refund; nothing was refunded or recorded (HTTP 409)."""
+
+    default_code = "refund_declined"
+
+
+class OrderNotRefundableError(ConflictError):
+    """The order is in no status a refund applies to, or has no settled payment to refund (HTTP 409)."""
+
+    default_code = "order_not_refundable"
+
+
 class ImageRejectedError(InvalidInputError):
     """An upload is not an acceptable image (format, size, pixels or a broken file); attr is the field (HTTP 400)."""
 

@@ -1,7 +1,6 @@
 """Scheduled jobs that beat runs through `events.run_hook` (settings.SCHEDULED_HOOKS names them by path).
 
-`expire_orders` is not here yet: unpaid-order expiry comes with the checkout issue, and until then
-its hook is a logged no-op.
+`expire_orders` runs every minute (hook `expire-unpaid-orders`), `prune_idempotency_keys` every hour.
 """
 
 from datetime import timedelta
@@ -10,6 +9,17 @@ from dependency_injector.wiring import Provide, inject
 from django.conf import settings
 
 from apps.core.services.idempotency import IdempotencyService
+from apps.core.services.shopping import OrderExpiryService
+
+
+@inject
+def expire_orders(service: OrderExpiryService = Provide["order_expiry_service"]) -> int:
+    """Expire the pending orders whose payment deadline (`expires_at`) has passed (OrderExpiryService).
+
+    Returns:
+        How many orders were expired.
+    """
+    return len(service.expire_due())
 
 
 @inject

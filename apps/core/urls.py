@@ -9,7 +9,7 @@ from apps.core.controllers.payments import webhooks as payments
 from apps.core.controllers.promotions import vouchers
 from apps.core.controllers.shipping import addresses
 from apps.core.controllers.shipping import methods as shipping
-from apps.core.controllers.shopping import cart, checkout, orders, wishlist
+from apps.core.controllers.shopping import cart, checkout, orders, refunds, wishlist
 
 urlpatterns = [
     path("auth/register/", auth.RegisterController.as_view(), name="auth-register"),
@@ -81,6 +81,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", orders.OrderItemController.as_view(), name="order-detail"),
     path("orders/<int:order_id>/cancel/", orders.OrderCancelController.as_view(), name="order-cancel"),
     path("orders/<int:order_id>/payments/", orders.OrderPaymentCollectionController.as_view(), name="order-payments"),
+    path("orders/<int:order_id>/refunds/", refunds.OrderRefundCollectionController.as_view(), name="order-refunds"),
     path("payments/webhook/", payments.PaymentWebhookController.as_view(), name="payment-webhook"),
     path("wishlist/", wishlist.WishlistCollectionController.as_view(), name="wishlist"),
     path("wishlist/<int:product_id>/", wishlist.WishlistItemController.as_view(), name="wishlist-item"),

@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "apps.core.models.shopping.orders.OrderStatus.choices",
         "PaymentStatusEnum": "apps.core.models.payments.payments.PaymentStatus.choices",
+        "RefundStatusEnum": "apps.core.models.payments.refunds.RefundStatus.choices",
         "VoucherTypeEnum": "apps.core.models.promotions.vouchers.VoucherType.choices",
         "CountryEnum": "django_countries.countries",
     },
@@ -264,12 +265,18 @@ USE_TZ = True
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 # Whether catalog prices include tax (tax is then the part of each amount that is tax) or exclude it (added).
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
+# Minutes an order may stay unpaid (`pending`) before the expiry job (every minute) expires it.
+ORDER_PAYMENT_TIMEOUT_MIN = env.int("ORDER_PAYMENT_TIMEOUT_MIN", default=30)
+# Most orders one run of the expiry job expires (the rest wait for the next run, a minute later).
+ORDER_EXPIRY_BATCH_SIZE = env.int("ORDER_EXPIRY_BATCH_SIZE", default=500)
 
 # --- payments -------------------------------------------------------------------------------
 # PAYMENT_PROVIDER names a gateway class in apps/core/services/payments.py (GATEWAYS).
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
 # The sandbox gateway's answer to every charge: "succeed", "decline" or "pending" (settled by webhook).
 PAYMENT_SANDBOX_OUTCOME = env.str("PAYMENT_SANDBOX_OUTCOME", default="succeed")
+# The sandbox gateway's answer to every refund: "succeed" or "decline" (nothing is refunded or recorded).
+PAYMENT_SANDBOX_REFUND_OUTCOME = env.str("PAYMENT_SANDBOX_REFUND_OUTCOME", default="succeed")
 # Shared secret of the HMAC-SHA256 webhook signature; empty rejects every webhook.
 PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
 PAYMENT_WEBHOOK_SIGNATURE_HEADER = "X-Nexus-Signature"

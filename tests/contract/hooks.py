@@ -38,6 +38,10 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "cannot_deactivate_self": "a superuser's own id (PATCH /api/users/{id}/ is_active false)",
     "unknown_group": "a group name that exists (roles are rows, not an enum)",
     "country_not_served": "a shipping method that does not ship to the address's country",
+    "unknown_order_line": "a refund names lines of the order it refunds",
+    "exceeds_refundable": "a refund asks at most the units of a line not yet refunded",
+    "shipping_already_refunded": "a refund of shipping when no earlier refund of the order refunded it",
+    "exceeds_paid": "refunds of an order never exceed what was paid for it",
     # judged by the file's content (a schema says only "binary")
     "unsupported_format": "an upload that is not a JPEG, PNG or WebP image by its content",
     "corrupt": "an upload whose image data cannot be decoded",
@@ -62,6 +66,9 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "variant_or_product_required": "a cart line names a variant, or a product with one variant",
     "read_only_with_variants": "a product's price and stock are its variants' once it has several",
     "no_usable_slug": "an option type name or value that gives a slug (not only punctuation)",
+    "empty_refund": "a refund names at least one line or shipping",
+    "duplicate_line": "a refund names each order line once",
+    "tracking_needs_shipped": "tracking_number and carrier go with status shipped only",
 }
 
 

@@ -1,21 +1,24 @@
-"""Admin of the shopping domain: orders (status moves through the state machine), carts, wishlists."""
+"""Admin of the shopping domain: orders (status moves through the state machine), carts, wishlists.
+
+Tracking numbers are recorded with `PATCH /api/orders/{id}/` (`status: shipped`); the admin shows them.
+"""
 
 from dependency_injector.wiring import Provide, inject
 from django.contrib import admin, messages
 
-from apps.core.admin.payments import PaymentInline
+from apps.core.admin.payments import PaymentInline, RefundInline
 from apps.core.exceptions import ServiceError
 from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
 from apps.core.services.shopping import OrderService
 
 
 class OrderLineInline(admin.TabularInline):
-    """An order's lines: snapshots, never edited after checkout."""
+    """An order's lines: snapshots, never edited after checkout (`id` is what refunds name)."""
 
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ("product", "product_name", "sku", "unit_price", "quantity", "line_total")
+    fields = ("id", "product", "product_name", "sku", "unit_price", "quantity", "line_total")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -50,12 +53,12 @@ def _status_action(status: str, label: str):
 class OrderAdmin(admin.ModelAdmin):
     """Orders with their lines and payments; status changes only through the workflow actions."""
 
-    list_display = ("number", "user", "status", "total", "currency", "created_at")
-    list_filter = ("status",)
-    search_fields = ("number", "user__email")
+    list_display = ("number", "user", "status", "total", "currency", "carrier", "tracking_number", "created_at")
+    list_filter = ("status", "carrier")
+    search_fields = ("number", "user__email", "tracking_number")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, PaymentInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline]
     readonly_fields = (
         "number",
         "user",
@@ -68,9 +71,15 @@ class OrderAdmin(admin.ModelAdmin):
         "shipped_at",
         "delivered_at",
         "cancelled_at",
+        "processing_at",
+        "expires_at",
+        "expired_at",
+        "carrier",
+        "tracking_number",
     )
     actions = [
         _status_action(OrderStatus.PAID, "Mark selected orders paid"),
+        _status_action(OrderStatus.PROCESSING, "Mark selected orders processing"),
         _status_action(OrderStatus.SHIPPED, "Mark selected orders shipped"),
         _status_action(OrderStatus.DELIVERED, "Mark selected orders delivered"),
         _status_action(OrderStatus.CANCELLED, "Cancel selected orders (stock goes back)"),

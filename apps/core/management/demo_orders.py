@@ -91,7 +91,8 @@ def create_demo_orders(customer: User, carts_file: Path | None) -> list[Order]:
                 if outcome != OrderStatus.PENDING:
                     payments.pay(customer, order.pk, method="card")
                 if outcome in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-                    orders_service.set_status(order.pk, OrderStatus.SHIPPED)
+                    tracking = f"1ZDEMO{order.pk:010d}"
+                    orders_service.set_status(order.pk, OrderStatus.SHIPPED, tracking_number=tracking, carrier="UPS")
                 if outcome == OrderStatus.DELIVERED:
                     orders_service.set_status(order.pk, OrderStatus.DELIVERED)
                 created.append(Order.objects.get(pk=order.pk))

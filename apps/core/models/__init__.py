@@ -17,7 +17,7 @@ from apps.core.models.events import (
     WebhookSubscription,
 )
 from apps.core.models.idempotency import IdempotencyKey
-from apps.core.models.payments import Payment, PaymentStatus, WebhookEvent
+from apps.core.models.payments import Payment, PaymentStatus, Refund, RefundLine, RefundStatus, WebhookEvent
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
 from apps.core.models.shipping import Address, ShippingMethod, TaxRate
 from apps.core.models.shopping import Cart, CartItem, Order, OrderLine, OrderStatus, WishlistItem
@@ -49,6 +49,9 @@ __all__ = [
     "PaymentStatus",
     "Product",
     "ProductImage",
+    "Refund",
+    "RefundLine",
+    "RefundStatus",
     "Review",
     "SoftDeleteModel",
     "SoftDeleteQuerySet",

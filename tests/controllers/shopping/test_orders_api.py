@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from apps.core.models.catalog import Product, ProductVariant
-from apps.core.models.shopping import CartItem, Order, OrderStatus
+from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
 from tests.conftest import client_for
 from tests.factories import ProductFactory, UserFactory
 from tests.factories_shop import CartItemFactory, OrderFactory, OrderLineFactory
@@ -34,6 +34,7 @@ def test_place_order_shape_and_effects(customer_client, customer):
     assert body["total"] == "90.00"
     assert body["items"] == [
         {
+            "id": OrderLine.objects.get(order_id=body["id"]).pk,
             "product": product.pk,
             "product_name": "Kettle",
             "sku": "KET-1",

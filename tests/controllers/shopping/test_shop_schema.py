@@ -16,6 +16,8 @@ SHOP_OPERATIONS = {
     ("/api/orders/{order_id}/cancel/", "post"): {"200", "401", "404", "409"},
     ("/api/orders/{order_id}/payments/", "get"): {"200", "400", "401", "404"},
     ("/api/orders/{order_id}/payments/", "post"): {"200", "201", "400", "401", "404", "409", "422", "503"},
+    ("/api/orders/{order_id}/refunds/", "get"): {"200", "400", "401", "404"},
+    ("/api/orders/{order_id}/refunds/", "post"): {"200", "201", "400", "401", "403", "404", "409", "422", "503"},
     ("/api/payments/webhook/", "post"): {"200", "400"},
     ("/api/products/{product_id}/reviews/", "get"): {"200", "400", "404"},
     ("/api/products/{product_id}/reviews/", "post"): {"201", "400", "401", "403", "404", "409"},
@@ -38,7 +40,9 @@ def test_operation_documented_with_errors(schema, path, method):
     assert SHOP_OPERATIONS[(path, method)] <= set(operation["responses"])  # plus any global ones (429...)
 
 
-@pytest.mark.parametrize("path", ["/api/orders/", "/api/orders/{order_id}/payments/"])
+@pytest.mark.parametrize(
+    "path", ["/api/orders/", "/api/orders/{order_id}/payments/", "/api/orders/{order_id}/refunds/"]
+)
 def test_idempotency_key_header_documented(schema, path):
     parameters = schema["paths"][path]["post"]["parameters"]
     header = next(p for p in parameters if p["name"] == "Idempotency-Key")
@@ -53,6 +57,8 @@ def test_no_input_serializer_accepts_price_status_or_amount(schema):
         "CartItemInputRequest",
         "PatchedCartItemUpdateInputRequest",
         "PaymentInputRequest",
+        "RefundInputRequest",
+        "RefundLineInputRequest",
         "ReviewInputRequest",
         "WishlistInputRequest",
     ):

@@ -110,9 +110,12 @@ class OrderItemController(APIView):
 
     @extend_schema(
         tags=["orders"],
-        summary="Move an order to another status (admin)",
-        description="pending → paid → shipped → delivered; cancelled from pending or paid (stock goes back). "
-        "An illegal transition is a 409.",
+        summary="Move an order to another status (staff)",
+        description="pending → paid → processing → shipped → delivered (paid → shipped allowed); cancelled from "
+        "pending, paid or processing (stock and voucher use go back, a settled payment is refunded). "
+        "`tracking_number` and `carrier` are recorded with a move to `shipped` (400 with any other status). "
+        "`expired`, `partially_refunded` and `refunded` are the shop's own moves (expiry job, refunds): asking "
+        "for them, like any illegal transition, is a 409.",
         request=OrderStatusInputSerializer,
         responses={
             200: OrderOutputSerializer,
@@ -127,7 +130,7 @@ class OrderItemController(APIView):
     def patch(self, request: Request, order_id: int, service: OrderService = Provide[Container.order_service]):
         body = OrderStatusInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(OrderOutputSerializer(service.set_status(order_id, body.validated_data["status"])).data)
+        return Response(OrderOutputSerializer(service.set_status(order_id, **body.validated_data)).data)
 
 
 class OrderCancelController(APIView):
@@ -136,8 +139,8 @@ class OrderCancelController(APIView):
     @extend_schema(
         tags=["orders"],
         summary="Cancel an order",
-        description="Allowed from pending or paid (a settled payment is refunded); the stock goes back once. "
-        "Otherwise 409.",
+        description="Allowed from pending, paid or processing (a settled payment is refunded); the stock and "
+        "the voucher use go back once. Otherwise 409.",
         request=None,
         responses={
             200: OrderOutputSerializer,
@@ -191,7 +194,8 @@ class OrderPaymentCollectionController(APIView):
             404: ErrorResponseSerializer,
             409: OpenApiResponse(
                 ErrorResponseSerializer,
-                description="`order_not_payable`, `payment_in_progress` or `idempotency_key_in_use`.",
+                description="`order_not_payable` (not pending: paid, cancelled, expired...), `order_expired` "
+                "(its payment deadline `expires_at` passed), `payment_in_progress` or `idempotency_key_in_use`.",
             ),
             422: MISMATCH,
             503: OpenApiResponse(ErrorResponseSerializer, description="The payment provider is unreachable."),

@@ -1,7 +1,7 @@
 """The order aggregate: orders and their lines (snapshots).
 
 Money is Decimal(12, 2) in the order's currency. Every rule a single row can state is a
-database constraint; the status workflow lives in `apps/core/services/order_status.py`.
+database constraint; the status workflow lives in `apps/core/services/shopping/order_status.py`.
 """
 
 from decimal import Decimal
@@ -21,29 +21,45 @@ class OrderStatus(models.TextChoices):
 
     PENDING = "pending", "Pending"
     PAID = "paid", "Paid"
+    PROCESSING = "processing", "Processing"
     SHIPPED = "shipped", "Shipped"
     DELIVERED = "delivered", "Delivered"
     CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
 
 
 class Order(TimeStampedModel):
-    """A placed order. `number` is human-readable (e.g. `NX-20261121-7K3F9QAB`); `total` sums the lines."""
+    """A placed order. `number` is human-readable (e.g. `NX-20261121-7K3F9QAB`); `total` sums the lines.
+
+    `expires_at` (UTC) is when an unpaid (`pending`) order expires: placed + ORDER_PAYMENT_TIMEOUT_MIN
+    (null for orders placed before expiry existed, which never expire). `tracking_number` and
+    `carrier` are recorded when staff ship the order.
+    """
 
     number = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    processing_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    tracking_number = models.CharField(max_length=64, blank=True, default="")
+    carrier = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("-created_at", "-id")
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="order_user_created_idx"),
             models.Index(fields=["-created_at", "-id"], name="order_created_idx"),
+            # The expiry job's scan: pending orders by deadline (a partial index stays small).
+            models.Index(fields=["expires_at"], name="order_pending_expiry_idx", condition=Q(status="pending")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=ZERO), name="order_total_gte_0"),

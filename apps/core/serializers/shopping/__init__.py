@@ -14,6 +14,12 @@ from apps.core.serializers.shopping.orders import (
     OrderOutputSerializer,
     OrderStatusInputSerializer,
 )
+from apps.core.serializers.shopping.refunds import (
+    RefundInputSerializer,
+    RefundLineInputSerializer,
+    RefundLineOutputSerializer,
+    RefundOutputSerializer,
+)
 from apps.core.serializers.shopping.wishlist import WishlistInputSerializer
 
 __all__ = [
@@ -27,5 +33,9 @@ __all__ = [
     "OrderListQuerySerializer",
     "OrderOutputSerializer",
     "OrderStatusInputSerializer",
+    "RefundInputSerializer",
+    "RefundLineInputSerializer",
+    "RefundLineOutputSerializer",
+    "RefundOutputSerializer",
     "WishlistInputSerializer",
 ]

@@ -9,13 +9,22 @@ from apps.core.serializers.common import PageQuerySerializer, WholePatchSerializ
 
 
 class OrderLineOutputSerializer(serializers.ModelSerializer):
-    """A line as snapshotted at checkout: `product` is the product's id; name, SKU and price are copies."""
+    """A line as snapshotted at checkout: `id` is what refunds name; `product` is the product's id; name, SKU and
+    price are copies."""
 
     product = serializers.IntegerField(source="product_id", read_only=True)
 
     class Meta:
         model = OrderLine
-        fields = ("product", "product_name", "sku", "unit_price", "quantity", "line_total")
+        fields = (
+            "id",
+            "product",
+            "product_name",
+            "sku",
+            "unit_price",
+            "quantity",
+            "line_total",
+        )
         read_only_fields = fields
 
 
@@ -41,6 +50,11 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "shipped_at",
             "delivered_at",
             "cancelled_at",
+            "processing_at",
+            "expired_at",
+            "expires_at",
+            "tracking_number",
+            "carrier",
         )
         read_only_fields = fields
 
@@ -67,6 +81,15 @@ class IdempotencyHeaderSerializer(serializers.Serializer):
 
 
 class OrderStatusInputSerializer(WholePatchSerializer):
-    """An admin's status move; the state machine decides whether it is legal (409 if not)."""
+    """A staff status move; the state machine decides whether it is legal (409 if not).
+
+    `tracking_number` and `carrier` go with a move to `shipped` only (400 with any other status).
+    """
 
     status = serializers.ChoiceField(choices=OrderStatus.choices)
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, help_text="The parcel's tracking number (with `status: shipped`)."
+    )
+    carrier = serializers.CharField(
+        max_length=64, required=False, help_text="Who carries the parcel, e.g. `DHL` (with `status: shipped`)."
+    )

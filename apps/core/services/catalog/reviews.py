@@ -13,7 +13,7 @@ from apps.core.models.shopping import OrderLine, OrderStatus
 from apps.core.services.catalog.cache import CatalogCache
 
 # Orders whose lines entitle their owner to review a product.
-BUYER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+BUYER_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
 class ReviewService:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, InvalidSignatureError, NotFoundError
 from apps.core.infra.json_depth import loads_bounded
@@ -107,7 +108,8 @@ class PaymentService:
 
         Raises:
             NotFoundError: no such order, or another user's.
-            ConflictError: the order is not pending (`order_not_payable`), a charge for it is
+            ConflictError: the order is not pending (`order_not_payable`; an expired order too), its
+                payment deadline `expires_at` has passed (`order_expired`), a charge for it is
                 still pending at the provider (`payment_in_progress`), or a concurrent request
                 holds the key (`idempotency_key_in_use`).
             IdempotencyKeyMismatchError: the key was used before for a different request.
@@ -129,6 +131,8 @@ class PaymentService:
             raise ConflictError(
                 f"Order {order.number} is {order.status}; only pending orders are paid.", code="order_not_payable"
             )
+        if order.expires_at is not None and order.expires_at <= timezone.now():  # the expiry job is on its way
+            raise ConflictError(f"Order {order.number} expired unpaid; place a new order.", code="order_expired")
         if order.payments.filter(status=PaymentStatus.PENDING).exists():
             raise ConflictError("A payment for this order is still being processed.", code="payment_in_progress")
         attempt = order.payments.count() + 1

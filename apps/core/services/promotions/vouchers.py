@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
+from apps.core.models.shopping import Order
 
 CENT = Decimal("0.01")
 
@@ -91,6 +93,24 @@ class VoucherService:
         if VoucherUse.objects.filter(voucher=voucher).exists():
             raise ConflictError("Orders used this voucher; deactivate it instead.", code="voucher_in_use")
         voucher.delete()
+
+    @transaction.atomic
+    def release(self, order: Order) -> bool:
+        """Give back the voucher use an order holds (it was cancelled or expired); idempotent.
+
+        Deletes the order's VoucherUse row and lowers the voucher's `used_count` only when a row was
+        deleted, so a second call (or a concurrent one, which waits on the row) gives nothing back.
+
+        Returns:
+            True when a use was given back.
+        """
+        voucher_id = VoucherUse.objects.filter(order=order).values_list("voucher_id", flat=True).first()
+        if voucher_id is None:
+            return False
+        deleted, _ = VoucherUse.objects.filter(order=order).delete()
+        if deleted:
+            Voucher.objects.filter(pk=voucher_id).update(used_count=F("used_count") - 1)
+        return bool(deleted)
 
     def check(self, code: str, user: User | None, subtotal: Decimal, *, now: datetime | None = None) -> Voucher:
         """The voucher a code names, if it may discount this customer's subtotal now.

@@ -6,6 +6,8 @@ never slows or undoes an order. Workers send the e-mails (apps.core.services.eve
 the webhooks after commit.
 """
 
+from decimal import Decimal
+
 from apps.core.models.events import EventType
 from apps.core.models.shopping import Order, OrderStatus
 from apps.core.services.events import EventService
@@ -14,11 +16,12 @@ STATUS_EVENTS = {
     OrderStatus.PAID: EventType.ORDER_PAID,
     OrderStatus.SHIPPED: EventType.ORDER_SHIPPED,
     OrderStatus.CANCELLED: EventType.ORDER_CANCELLED,
+    OrderStatus.EXPIRED: EventType.ORDER_EXPIRED,
 }
 
 
 def order_payload(order: Order) -> dict:
-    """The event payload of an order: ids, number, status, customer, lines and total (money as strings)."""
+    """The event payload of an order: ids, number, status, customer, lines, total (money as strings), tracking."""
     return {
         "order_id": order.pk,
         "number": order.number,
@@ -28,6 +31,8 @@ def order_payload(order: Order) -> dict:
         "customer_name": order.user.get_short_name(),
         "total": str(order.total),
         "currency": order.currency,
+        "tracking_number": order.tracking_number,
+        "carrier": order.carrier,
         "lines": [
             {
                 "product_id": line.product_id,
@@ -43,7 +48,7 @@ def order_payload(order: Order) -> dict:
 
 
 class NotificationService:
-    """Tells customers (and webhook subscribers) when an order is placed, paid, shipped or cancelled.
+    """Tells customers (and webhook subscribers) when an order is placed, paid, shipped, cancelled, expired, refunded.
 
     Args:
         events: records the events in the caller's transaction.
@@ -57,11 +62,20 @@ class NotificationService:
         self._events.record(EventType.ORDER_PLACED, order_payload(order))
 
     def order_status_changed(self, order: Order, status: str) -> None:
-        """Record the event of a new status (paid, shipped, cancelled); other statuses record nothing."""
+        """Record the event of a new status (paid, shipped, cancelled, expired); other statuses record nothing."""
         event_type = STATUS_EVENTS.get(status)
         if event_type is not None:
             self._events.record(event_type, order_payload(order))
 
-    def order_refunded(self, order: Order) -> None:
-        """Record `order.refunded` (a settled payment of the order was refunded)."""
-        self._events.record(EventType.ORDER_REFUNDED, order_payload(order))
+    def order_refunded(self, order: Order, *, amount: Decimal | None = None, refund_id: int | None = None) -> None:
+        """Record `order.refunded`: money of the order went back to the customer.
+
+        Args:
+            amount: what this refund gave back (Decimal, order currency); None: the whole payment
+                (a paid order was cancelled), which is the order's total.
+            refund_id: the Refund row, when a staff refund made it (null for a cancellation).
+        """
+        payload = order_payload(order)
+        payload["refund_amount"] = str(order.total if amount is None else amount)
+        payload["refund_id"] = refund_id
+        self._events.record(EventType.ORDER_REFUNDED, payload)

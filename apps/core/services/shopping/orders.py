@@ -32,6 +32,7 @@ from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog import CatalogCache, Inventory, option_map, with_options
 from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
 from apps.core.services.shopping.cart import locked_cart
+from apps.core.services.shopping.expiry import payment_deadline
 from apps.core.services.shopping.notifications import NotificationService
 from apps.core.services.shopping.order_status import OrderStateMachine
 
@@ -195,14 +196,21 @@ class OrderService:
         owner = None if has_staff_permission(viewer, "core.change_order") else viewer
         return self._state_machine.transition(order_id, OrderStatus.CANCELLED, owner=owner)
 
-    def set_status(self, order_id: int, status: str) -> Order:
-        """Move any order to `status` (admins); the state machine decides what is legal.
+    def set_status(
+        self, order_id: int, status: str, *, tracking_number: str | None = None, carrier: str | None = None
+    ) -> Order:
+        """Move any order to `status` (staff); the state machine decides what is legal.
+
+        Args:
+            tracking_number, carrier: the parcel's, recorded when the order moves to `shipped` (None: keep).
 
         Raises:
             NotFoundError: no such order.
-            IllegalTransitionError: the workflow does not allow the move.
+            IllegalTransitionError: the workflow does not allow the move (expiry and refund moves
+                are the shop's own: asking for them is illegal too).
+            InvalidInputError: tracking details with a move other than to `shipped` (attr tracking_number/carrier).
         """
-        return self._state_machine.transition(order_id, status)
+        return self._state_machine.transition(order_id, status, tracking_number=tracking_number, carrier=carrier)
 
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
@@ -218,7 +226,11 @@ class OrderService:
             try:
                 with transaction.atomic():
                     return Order.objects.create(
-                        number=new_order_number(), user=user, total=total, currency=self._currency
+                        number=new_order_number(),
+                        user=user,
+                        total=total,
+                        currency=self._currency,
+                        expires_at=payment_deadline(),  # placed + ORDER_PAYMENT_TIMEOUT_MIN (expiry.py)
                     )
             except IntegrityError:  # an order number collision (~1 in 10^12): draw again
                 if attempt == 4:

@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "apps.core.models.shopping.orders.OrderStatus.choices",
         "PaymentStatusEnum": "apps.core.models.payments.payments.PaymentStatus.choices",
         "VoucherTypeEnum": "apps.core.models.promotions.vouchers.VoucherType.choices",
+        "ProductStatusEnum": "apps.core.models.catalog.products.ProductStatus.choices",
         "CountryEnum": "django_countries.countries",
     },
 }

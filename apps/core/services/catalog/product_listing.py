@@ -46,6 +46,8 @@ class ProductFilters:
         in_stock: True for stock > 0, False for stock == 0.
         search: keywords over name, description and SKU.
         ordering: one of ORDERINGS; None means relevance when searching, else "-created_at".
+        status: staff only: ProductStatus values to list (any status among them) instead of the
+            public's active products.
     """
 
     category: str | None = None
@@ -54,6 +56,7 @@ class ProductFilters:
     in_stock: bool | None = None
     search: str | None = None
     ordering: str | None = None
+    status: tuple[str, ...] | None = None
 
     @property
     def effective_ordering(self) -> str | None:
@@ -105,7 +108,9 @@ class ProductLister:
 
     def _public_queryset(self, f: ProductFilters) -> QuerySet[Product]:
         """Public rows matching every filter but the search, unordered, without joins."""
-        qs = Product.objects.alive().filter(is_active=True)
+        qs = Product.objects.alive()
+        # `is_active` for the active ones: the public lists' partial indexes are on it.
+        qs = qs.filter(is_active=True) if f.status in (None, ("active",)) else qs.filter(status__in=f.status)
         if f.category is not None:
             qs = qs.filter(category_id__in=self._category_ids(f.category))
         if f.min_price is not None:

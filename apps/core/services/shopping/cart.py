@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import DETAIL_VISIBLE, Product
 from apps.core.models.shopping import Cart, CartItem
 from apps.core.services.catalog.variant_sync import default_variant
 
@@ -113,11 +113,13 @@ class CartService:
 
     @staticmethod
     def _buyable(product_id: int) -> Product:
-        product = Product.objects.alive().filter(pk=product_id, is_active=True).first()
+        product = Product.objects.alive().filter(DETAIL_VISIBLE, pk=product_id).first()
         if product is None:
             raise InvalidInputError(
                 f"Product {product_id} does not exist or is not for sale.", code="product_unavailable", attr="product"
             )
+        if not product.is_active:  # discontinued: shown by detail, no longer sold
+            raise InvalidInputError(f"Product {product_id} is discontinued.", code="not_purchasable", attr="product")
         return product
 
     @staticmethod

@@ -133,6 +133,7 @@ def test_staff_filter_the_list_by_status(catalog_manager_client, one_of_each):
     assert skus(get(LIST, {"status": "discontinued,inactive,draft"})) == ["DRAFT", "INACTIVE", "DISCONTINUED"]
     assert skus(get(LIST, {"status": ",".join(STATUSES)})) == ["DRAFT", "ACTIVE", "INACTIVE", "DISCONTINUED"]
     assert skus(get(LIST)) == ["ACTIVE"]  # without the filter staff see the public list
+    assert skus(get(LIST, {"status": "draft,active", "search": "DRAFT"})) == ["DRAFT"]  # with a search too
     page = get(LIST, {"status": "draft,inactive", "page_size": 1}).json()
     assert (page["count"], [r["sku"] for r in page["results"]]) == (2, ["DRAFT"])
     assert "status=draft%2Cinactive" in page["next"] or "status=draft,inactive" in page["next"]

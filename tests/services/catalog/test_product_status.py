@@ -70,6 +70,13 @@ def test_an_update_without_status_keeps_it(product_service):
     assert Product.objects.get(pk=product.pk).meta_title == "Lamp | Shop"
 
 
+def test_an_update_without_status_leaves_a_bulk_loaded_visibility_alone(product_service):
+    product = make("P")
+    Product.objects.filter(pk=product.pk).update(is_active=False)  # a bulk load that wrote is_active only
+    product_service.update(product.pk, ProductInput(price=Decimal("5.00")))
+    assert stored(product.pk) == ("active", False)  # not silently published
+
+
 @pytest.mark.parametrize("status", ["draft", "inactive"])
 def test_publish_makes_a_draft_or_inactive_product_active(product_service, status):
     product = make("P", status=status)

@@ -221,9 +221,9 @@ class ProductService:
             if value is not _UNSET:
                 setattr(product, name, value)
         status = resolve_status(data.status, data.is_active)
-        if status is not None:
+        if status is not None:  # else both stay as they are (bulk loaders may write is_active alone)
             product.status = status
-        product.is_active = product.status == ProductStatus.ACTIVE
+            product.is_active = status == ProductStatus.ACTIVE
         if data.category is not _UNSET:
             category = Category.objects.alive().filter(pk=data.category).first()
             if category is None:

@@ -63,6 +63,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     category = factory.SubFactory(CategoryFactory)
     is_active = True
+    status = factory.LazyAttribute(lambda o: "active" if o.is_active else "inactive")
     default_variant = factory.RelatedFactory(
         "tests.factories.ProductVariantFactory",
         factory_related_name="product",
@@ -71,6 +72,14 @@ class ProductFactory(factory.django.DjangoModelFactory):
         price=factory.SelfAttribute("..price"),
         stock=factory.SelfAttribute("..stock"),
     )
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        """Keep `is_active` true exactly when `status` is active (`status="draft"` alone is enough)."""
+        kwargs["is_active"] = kwargs["is_active"] and kwargs["status"] == "active"
+        if not kwargs["is_active"] and kwargs["status"] == "active":
+            kwargs["status"] = "inactive"
+        return kwargs
 
 
 class ProductVariantFactory(factory.django.DjangoModelFactory):

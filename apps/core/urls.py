@@ -40,6 +40,7 @@ urlpatterns = [
     path("products/facets/", facets.ProductFacetsController.as_view(), name="product-facets"),
     path("products/<int:product_id>/", products.ProductItemController.as_view(), name="product-detail"),
     path("products/<int:product_id>/restore/", products.ProductRestoreController.as_view(), name="product-restore"),
+    path("products/<int:product_id>/publish/", products.ProductPublishController.as_view(), name="product-publish"),
     path(
         "products/<int:product_id>/reviews/",
         reviews.ProductReviewCollectionController.as_view(),

@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "apps.core.models.payments.payments.PaymentStatus.choices",
         "RefundStatusEnum": "apps.core.models.payments.refunds.RefundStatus.choices",
         "VoucherTypeEnum": "apps.core.models.promotions.vouchers.VoucherType.choices",
+        "ProductStatusEnum": "apps.core.models.catalog.products.ProductStatus.choices",
         "CountryEnum": "django_countries.countries",
     },
 }

@@ -15,6 +15,12 @@ from apps.core.models.shopping import Order
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(media_root):
+    """Demo images land in the test's own MEDIA_ROOT, never in the repository's media/."""
+    return media_root
+
+
 @pytest.fixture
 def data_dir(tmp_path):
     record = {"title": "Demo Lamp", "category": "home-decoration", "price": 12.5, "stock": 3, "sku": "DEMO-1"}

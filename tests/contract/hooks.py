@@ -19,6 +19,8 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "unique": "an account, category or product with that e-mail/slug/SKU exists",
     "does_not_exist": "no such category (parent, product's category)",
     "product_unavailable": "no such product for sale (deleted, inactive)",
+    "not_purchasable": "a product still shown but no longer sold (discontinued)",
+    "staff_only": "`status` on the product list is for staff (the schema cannot say who asks)",
     "exceeds_stock": "more than the product's stock",
     "empty_cart": "nothing to check out",
     "invalid_cursor": "a cursor is a token the server signed",
@@ -69,6 +71,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "empty_refund": "a refund names at least one line or shipping",
     "duplicate_line": "a refund names each order line once",
     "tracking_needs_shipped": "tracking_number and carrier go with status shipped only",
+    "status_conflict": "a product's is_active agrees with its status (true exactly when active)",
 }
 
 

@@ -25,6 +25,7 @@ ADMIN_OPERATIONS = [
     ("PATCH", "/api/products/{product}/"),
     ("DELETE", "/api/products/{product}/"),
     ("POST", "/api/products/{product}/restore/"),
+    ("POST", "/api/products/{product}/publish/"),
     ("POST", "/api/categories/"),
     ("PUT", "/api/categories/{category}/"),
     ("PATCH", "/api/categories/{category}/"),

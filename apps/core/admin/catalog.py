@@ -6,13 +6,20 @@ Every save or delete here invalidates the cached public reads it changes, throug
 
 from dependency_injector.wiring import Provide, inject
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from apps.core.admin.variants import ProductVariantInline, save_variant_formset, variant_service
-from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant, Review
+from apps.core.exceptions import ConflictError, NotFoundError
+from apps.core.models.catalog import Category, Product, ProductImage, ProductStatus, ProductVariant, Review
 from apps.core.serializers.catalog import media_url
-from apps.core.services.catalog import CatalogCache, ProductImageInput, ProductImageService, ReviewService
+from apps.core.services.catalog import (
+    CatalogCache,
+    ProductImageInput,
+    ProductImageService,
+    ProductService,
+    ReviewService,
+)
 
 
 @inject
@@ -22,6 +29,11 @@ def _catalog_cache(catalog_cache: CatalogCache = Provide["catalog_cache"]) -> Ca
 
 @inject
 def _image_service(service: ProductImageService = Provide["product_image_service"]) -> ProductImageService:
+    return service
+
+
+@inject
+def _product_service(service: ProductService = Provide["product_service"]) -> ProductService:
     return service
 
 
@@ -117,20 +129,39 @@ class ProductAdmin(CatalogCacheAdmin):
     form = ProductAdminForm
     inlines = (ProductVariantInline, ProductImageInline)
 
-    list_display = ("name", "sku", "price", "stock", "category", "is_active", "deleted_at")
-    list_filter = ("is_active", ("deleted_at", admin.EmptyFieldListFilter))
+    list_display = ("name", "sku", "price", "stock", "category", "status", "deleted_at")
+    list_filter = ("status", ("deleted_at", admin.EmptyFieldListFilter))
     search_fields = ("sku", "name")
     list_select_related = ("category",)
     raw_id_fields = ("category",)
-    readonly_fields = ("rating", "review_count", "created_at", "updated_at")
+    readonly_fields = ("is_active", "rating", "review_count", "created_at", "updated_at")  # is_active follows status
     show_full_result_count = False
+    actions = ("publish",)
+
+    @admin.action(description="Publish selected draft or inactive products", permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        """Make each selected draft or inactive product active, through ProductService.publish."""
+        service, published, skipped = _product_service(), 0, 0
+        for product_id in queryset.values_list("pk", flat=True):
+            try:
+                service.publish(product_id)
+                published += 1
+            except (ConflictError, NotFoundError):  # already active, discontinued, or soft-deleted
+                skipped += 1
+        self.message_user(request, f"{published} published, {skipped} skipped (active, discontinued or deleted).")
+        if skipped:
+            self.message_user(request, "Only draft and inactive products can be published.", messages.WARNING)
 
     def get_inlines(self, request, obj):
         """Variants are edited once the product exists (the add form makes the default variant)."""
         return self.inlines if obj is not None else (ProductImageInline,)
 
     def save_model(self, request, obj, form, change) -> None:
-        """Save the product; its price and stock go through its variant (a new product: its default variant)."""
+        """Save the product; its price and stock go through its variant (a new product: its default variant).
+
+        `is_active` is kept true exactly when the status is active (as the product service does).
+        """
+        obj.is_active = obj.status == ProductStatus.ACTIVE
         service = variant_service()
         figures = {name: form.cleaned_data[name] for name in ("price", "stock") if change and name in form.changed_data}
         if figures:

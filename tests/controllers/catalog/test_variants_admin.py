@@ -96,7 +96,7 @@ def test_admin_add_gives_the_product_its_default_variant(admin_site_client):
         "price": "19.99",
         "stock": "4",
         "category": category.pk,
-        "is_active": "on",
+        "status": "active",
         "review_count": "0",
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",

@@ -1,4 +1,4 @@
-"""Product controllers: `/api/products/`, `/api/products/{id}/`, `/api/products/{id}/restore/`."""
+"""Product controllers: `/api/products/`, `/api/products/{id}/`, `/api/products/{id}/restore/`, `.../publish/`."""
 
 from dependency_injector.wiring import Provide, inject
 from drf_spectacular.utils import extend_schema
@@ -44,19 +44,23 @@ class ProductCollectionController(APIView):
         service: ProductService = Provide[Container.product_service],
         response_cache: ResponseCache = Provide[Container.response_cache],
     ):
-        query = ProductListQuerySerializer(data=request.query_params)
+        query = ProductListQuerySerializer(
+            data=request.query_params, context={"staff": service.sees_unpublished(request.user)}
+        )
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
         page = {"page": params.pop("page"), "page_size": params.pop("page_size"), "cursor": params.pop("cursor", None)}
         filters = ProductFilters(**params)
 
-        def render() -> bytes:
+        def payload() -> dict:
             result = service.list_page(filters, **page)
-            return render_json(
-                page_payload(request, result, lambda rows: ProductOutputSerializer(rows, many=True).data)
-            )
+            return page_payload(request, result, lambda rows: ProductOutputSerializer(rows, many=True).data)
 
-        return response_cache.respond(request, service.list_key(filters, **page), render, links=True, url_alias=True)
+        if filters.status is not None:  # staff: unpublished rows never enter the public (URL-keyed) cache
+            return Response(payload())
+        return response_cache.respond(
+            request, service.list_key(filters, **page), lambda: render_json(payload()), links=True, url_alias=True
+        )
 
     @extend_schema(
         tags=["products"],
@@ -165,3 +169,27 @@ class ProductRestoreController(APIView):
         self, request: Request, product_id: int, service: ProductService = Provide[Container.product_service]
     ) -> Response:
         return Response(ProductOutputSerializer(service.restore(product_id)).data)
+
+
+class ProductPublishController(APIView):
+    """`/api/products/{id}/publish/`"""
+
+    permission_classes = [model_permissions("product", public_reads=False, actions={"POST": "change"})]
+
+    @extend_schema(
+        tags=["products"],
+        summary="Publish a draft or inactive product: it becomes active (admin)",
+        request=None,
+        responses={
+            200: ProductOutputSerializer,
+            401: ErrorResponseSerializer,
+            403: ErrorResponseSerializer,
+            404: ErrorResponseSerializer,
+            409: ErrorResponseSerializer,
+        },
+    )
+    @inject
+    def post(
+        self, request: Request, product_id: int, service: ProductService = Provide[Container.product_service]
+    ) -> Response:
+        return Response(ProductOutputSerializer(service.publish(product_id)).data)

@@ -9,6 +9,8 @@ from apps.core.models.base import SoftDeleteModel
 
 LIVE = Q(deleted_at__isnull=True)
 PUBLIC = Q(deleted_at__isnull=True, is_active=True)
+# What the public may read by detail (not list): active products and discontinued ones.
+DETAIL_VISIBLE = Q(is_active=True) | Q(status="discontinued")
 
 
 class Category(SoftDeleteModel):
@@ -32,8 +34,22 @@ class Category(SoftDeleteModel):
         return self.name
 
 
+class ProductStatus(models.TextChoices):
+    """Where a product is in its life: `draft` (being prepared), `active` (listed and sold),
+    `inactive` (hidden for now), `discontinued` (no longer sold; its detail page stays visible)."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DISCONTINUED = "discontinued"
+
+
 class Product(SoftDeleteModel):
     """A sellable item. Price is Decimal in the shop's currency; stock counts units on hand.
+
+    `status` is the product's life-cycle state; `is_active` is kept beside it as a real column, true
+    exactly when `status` is `active` (the product service writes both), because every public
+    query and partial index reads `is_active`. `meta_title`/`meta_description` are SEO texts.
 
     `rating` (average of reviews, null when none) and `review_count` are denormalized by the
     review service so list pages read them without a query per product.
@@ -48,6 +64,12 @@ class Product(SoftDeleteModel):
     stock = models.PositiveIntegerField(default=0)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     is_active = models.BooleanField(default=True)
+    # db_default: bulk loaders that COPY named columns (seed_catalog) get an active product.
+    status = models.CharField(
+        max_length=16, choices=ProductStatus.choices, default=ProductStatus.ACTIVE, db_default=ProductStatus.ACTIVE
+    )
+    meta_title = models.CharField(max_length=255, blank=True, default="", db_default="")
+    meta_description = models.CharField(max_length=500, blank=True, default="", db_default="")
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)
 
@@ -70,6 +92,12 @@ class Product(SoftDeleteModel):
             # ordering=rating|-rating and min_rating (both directions of one index; unrated rows are not in it)
             models.Index(
                 fields=["rating", "id"], name="product_pub_rating_idx", condition=PUBLIC & Q(rating__isnull=False)
+            ),
+            # Staff lists of the few products that are not active (?status=draft,...), newest first.
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                name="product_unlisted_status_idx",
+                condition=LIVE & ~Q(status="active"),
             ),
         ]
         constraints = [

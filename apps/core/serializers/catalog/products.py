@@ -8,12 +8,15 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.models.catalog import Category, Product
+from apps.core.models.catalog import Category, Product, ProductStatus
 from apps.core.serializers.catalog.images import MainImageSerializer, ProductImageOutputSerializer, media_url
 from apps.core.serializers.catalog.product_filters import OptionParamsMixin
 from apps.core.serializers.catalog.variants import VariantOutputSerializer
 from apps.core.serializers.common import PageQuerySerializer, page_of
 from apps.core.services.catalog import ORDERINGS, attach_main_images
+
+_STATUS = "(?:" + "|".join(ProductStatus.values) + ")"
+_STATUS_LIST = rf"^{_STATUS}(?:,{_STATUS})*$"
 
 
 class ProductListQuerySerializer(OptionParamsMixin, PageQuerySerializer):
@@ -21,6 +24,8 @@ class ProductListQuerySerializer(OptionParamsMixin, PageQuerySerializer):
 
     Besides the declared parameters, every option type slug is one (`size=M,L&color=black`, see
     `OptionParamsMixin`); `validated_data["options"]` holds them.
+
+    Context: `staff` (bool) says whether the caller may send `status`.
     """
 
     category = serializers.RegexField(
@@ -77,6 +82,21 @@ class ProductListQuerySerializer(OptionParamsMixin, PageQuerySerializer):
         help_text="Keyset pagination: empty for the first page, then the token in `next`/`previous`. Not with `page`.",
     )
 
+    status = serializers.RegexField(
+        _STATUS_LIST,
+        required=False,
+        max_length=100,
+        error_messages={"invalid": "A comma-separated list of draft, active, inactive, discontinued."},
+        help_text="Staff only (a 400 for anyone else): list products having any of these statuses, comma-separated "
+        "(e.g. `draft,inactive`) instead of the active ones.",
+    )
+
+    def validate_status(self, value: str) -> tuple[str, ...]:
+        """The statuses, sorted and without repeats; refused unless the context says the caller is staff."""
+        if not self.context.get("staff"):
+            raise serializers.ValidationError("Only staff may filter products by status.", code="staff_only")
+        return tuple(sorted(set(value.split(","))))
+
     def validate_search(self, value: str) -> str | None:
         value = " ".join(value.split())
         return value or None
@@ -111,7 +131,21 @@ class ProductInputSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
     stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, default=0)
     category = serializers.IntegerField(min_value=1)
-    is_active = serializers.BooleanField(required=False, default=True)
+    status = serializers.ChoiceField(
+        choices=ProductStatus.choices,
+        required=False,
+        help_text="Default `active` on create. `draft`/`inactive`: hidden from the public; `discontinued`: "
+        "shown by detail only, not for sale.",
+    )
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="v1 shorthand of `status`: true sets `active`, false `inactive`; with `status` they must agree "
+        "(else a 400 `status_conflict`).",
+    )
+    meta_title = serializers.CharField(required=False, allow_blank=True, max_length=255, help_text="SEO title.")
+    meta_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="SEO description."
+    )
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
@@ -154,6 +188,9 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "in_stock",
             "category",
             "is_active",
+            "status",
+            "meta_title",
+            "meta_description",
             "rating",
             "review_count",
             "main_image",
@@ -267,6 +304,9 @@ def _fast_representation(p: Product) -> dict:
         "in_stock": p.stock > 0,
         "category": {"id": category.id, "name": category.name, "slug": category.slug},
         "is_active": p.is_active,
+        "status": p.status,
+        "meta_title": p.meta_title,
+        "meta_description": p.meta_description,
         "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
         "review_count": p.review_count,
         "main_image": _main_image(p),

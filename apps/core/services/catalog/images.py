@@ -7,7 +7,7 @@ from django.db.models import Max, QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.infra.images import MediaFiles, clean_image
-from apps.core.models.catalog import Category, Product, ProductImage
+from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductImage
 from apps.core.services.catalog.cache import CatalogCache
 
 _UNSET = object()
@@ -48,11 +48,11 @@ class ProductImageService(_ImageWriter):
         """The images of a live product, by `position`, then id.
 
         Raises:
-            NotFoundError: no live product (active, unless `include_inactive`) has that id.
+            NotFoundError: no live product (active or discontinued, unless `include_inactive`) has that id.
         """
         products = Product.objects.alive()
         if not include_inactive:
-            products = products.filter(is_active=True)
+            products = products.filter(DETAIL_VISIBLE)  # a discontinued product's detail shows its images
         if not products.filter(pk=product_id).exists():
             raise NotFoundError(f"Product {product_id} does not exist.")
         return list(self._images(product_id))

@@ -49,6 +49,8 @@ class ProductFilters:
         options: option filters ((option type slug, (value, ...)), ...) from `option_filters.selection_from`:
             one live variant must have one of the values of every listed type.
         min_rating: products rated at least this (1-5); unrated products never match.
+        status: staff only: ProductStatus values to list (any status among them) instead of the
+            public's active products.
     """
 
     category: str | None = None
@@ -59,6 +61,7 @@ class ProductFilters:
     ordering: str | None = None
     options: OptionSelection = ()
     min_rating: int | None = None
+    status: tuple[str, ...] | None = None
 
     @property
     def effective_ordering(self) -> str | None:
@@ -114,7 +117,9 @@ class ProductLister:
 
     def _public_queryset(self, f: ProductFilters) -> QuerySet[Product]:
         """Public rows matching every filter but the search, unordered, without joins."""
-        qs = Product.objects.alive().filter(is_active=True)
+        qs = Product.objects.alive()
+        # `is_active` for the active ones: the public lists' partial indexes are on it.
+        qs = qs.filter(is_active=True) if f.status in (None, ("active",)) else qs.filter(status__in=f.status)
         if f.category is not None:
             qs = qs.filter(category_id__in=self._category_ids(f.category))
         if f.min_price is not None:

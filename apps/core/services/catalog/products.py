@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.core.exceptions import InvalidInputError, NotFoundError
+from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.infra.versioned_cache import CacheKey
-from apps.core.models.catalog import Category, Product, ProductVariant
+from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductStatus, ProductVariant
 from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
@@ -22,9 +22,12 @@ from apps.core.services.catalog.variants import VariantService
 
 MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
 
+# Statuses `publish` moves to active.
+PUBLISHABLE = (ProductStatus.DRAFT, ProductStatus.INACTIVE)
+
 # The public detail read, compiled once per connection (see apps.core.infra.precompiled).
 _PUBLIC_DETAIL: PrecompiledQuery[Product] = PrecompiledQuery(
-    lambda pk: Product.objects.alive().filter(is_active=True, pk=pk).select_related("category").order_by()
+    lambda pk: Product.objects.alive().filter(DETAIL_VISIBLE, pk=pk).select_related("category").order_by()
 )
 
 
@@ -33,7 +36,11 @@ _UNSET = object()
 
 @dataclass(frozen=True)
 class ProductInput:
-    """Validated fields of a product write; `_UNSET` fields are left unchanged (PATCH)."""
+    """Validated fields of a product write; `_UNSET` fields are left unchanged (PATCH).
+
+    `status` is a ProductStatus value; `is_active` (v1) is its shorthand: true means `active`,
+    false `inactive`. Given together they must agree.
+    """
 
     name: str | object = _UNSET
     slug: str | None | object = _UNSET
@@ -44,6 +51,9 @@ class ProductInput:
     stock: int | object = _UNSET
     category: int | object = _UNSET
     is_active: bool | object = _UNSET
+    status: str | object = _UNSET
+    meta_title: str | object = _UNSET
+    meta_description: str | object = _UNSET
 
     @classmethod
     def from_mapping(cls, data: dict) -> "ProductInput":
@@ -107,13 +117,14 @@ class ProductService:
         return has_staff_permission(user, "core.change_product")
 
     def get(self, product_id: int, *, include_inactive: bool = False) -> Product:
-        """Return a live product; inactive ones only when `include_inactive` (see `sees_unpublished`).
+        """Return a live product: for the public an active or discontinued one; any status when
+        `include_inactive` (see `sees_unpublished`).
 
         The product carries `variant_data` (`ProductVariants`: its live variants and the options they
         offer), read in one more query.
 
         Raises:
-            NotFoundError: no such live (and, for the public, active) product.
+            NotFoundError: no such live product (for the public: draft and inactive ones are absent).
         """
         if not 0 < product_id <= MAX_PRODUCT_ID:
             product = None
@@ -158,6 +169,26 @@ class ProductService:
             self._variants.lock_for_product_write(product_id)  # the lock order: variants, then the product
         product = self._locked(self._base_queryset(), product_id)
         self._apply(product, data, creating=False)
+        return product
+
+    @transaction.atomic
+    def publish(self, product_id: int) -> Product:
+        """Make a draft or inactive product active (listed and for sale).
+
+        Raises:
+            NotFoundError: no live product has that id.
+            ConflictError: the product is active or discontinued already (code "not_publishable").
+        """
+        product = self._locked(self._base_queryset(), product_id)
+        if product.status not in PUBLISHABLE:
+            raise ConflictError(
+                f"Only a draft or inactive product can be published; this one is {product.status}.",
+                code="not_publishable",
+                attr="status",
+            )
+        product.status, product.is_active = ProductStatus.ACTIVE, True
+        product.save(update_fields=["status", "is_active", "updated_at"])
+        self._catalog_cache.products_changed()
         return product
 
     @transaction.atomic
@@ -206,11 +237,15 @@ class ProductService:
 
     def _apply(self, product: Product, data: ProductInput, *, creating: bool) -> None:
         old_sku = product.sku
-        fields = ("name", "sku", "description", "brand", "is_active") + (("price", "stock") if creating else ())
-        for name in fields:
+        fields = ("name", "sku", "description", "brand", "meta_title", "meta_description")
+        for name in fields + (("price", "stock") if creating else ()):
             value = getattr(data, name)
             if value is not _UNSET:
                 setattr(product, name, value)
+        status = resolve_status(data.status, data.is_active)
+        if status is not None:  # else both stay as they are (bulk loaders may write is_active alone)
+            product.status = status
+            product.is_active = status == ProductStatus.ACTIVE
         if data.category is not _UNSET:
             category = Category.objects.alive().filter(pk=data.category).first()
             if category is None:
@@ -243,3 +278,24 @@ class ProductService:
             if figures or sku:
                 self._variants.write_product_figures(product, sku=sku, old_sku=old_sku, **figures)
         self._catalog_cache.products_changed()
+
+
+def resolve_status(status: str | object, is_active: bool | object) -> str | None:
+    """The status a write asks for: `status`, else the one `is_active` maps to; None when neither is given.
+
+    Raises:
+        InvalidInputError: both are given and disagree, e.g. status "draft" with is_active true
+            (code "status_conflict", attr "is_active").
+    """
+    mapped = None
+    if isinstance(is_active, bool):
+        mapped = ProductStatus.ACTIVE if is_active else ProductStatus.INACTIVE
+    if not isinstance(status, str):
+        return mapped
+    if mapped is not None and (status == ProductStatus.ACTIVE) != is_active:
+        raise InvalidInputError(
+            f"is_active {str(is_active).lower()} contradicts status {status!r}.",
+            code="status_conflict",
+            attr="is_active",
+        )
+    return status

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError, VariantRequiredError
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product, ProductVariant
+from apps.core.models.catalog import DETAIL_VISIBLE, Product, ProductStatus, ProductVariant
 from apps.core.models.shopping import Cart, CartItem
 from apps.core.services.catalog import option_links
 
@@ -127,7 +127,9 @@ class CartService:
                     attr="variant",
                 )
             return variant
-        product = Product.objects.alive().filter(pk=product_id, is_active=True).first()
+        product = Product.objects.alive().filter(DETAIL_VISIBLE, pk=product_id).first()
+        if product is not None and not product.is_active:  # discontinued: shown by detail, no longer sold
+            raise InvalidInputError(f"Product {product_id} is discontinued.", code="not_purchasable", attr="product")
         live = list(ProductVariant.objects.alive().filter(product=product).order_by("id")[:2]) if product else []
         if not live:
             raise InvalidInputError(
@@ -142,11 +144,15 @@ class CartService:
     def _buyable_variant(variant_id: int, *, attr: str) -> ProductVariant:
         variant = (
             ProductVariant.objects.alive()
-            .filter(pk=variant_id, product__deleted_at__isnull=True, product__is_active=True)
+            .filter(pk=variant_id, product__deleted_at__isnull=True)
             .select_related("product")
             .first()
         )
-        if variant is None:
+        if variant is not None and variant.product.status == ProductStatus.DISCONTINUED:
+            raise InvalidInputError(
+                f"The product of variant {variant_id} is discontinued.", code="not_purchasable", attr=attr
+            )
+        if variant is None or not variant.product.is_active:
             raise InvalidInputError(
                 f"Variant {variant_id} does not exist or is not for sale.", code="product_unavailable", attr=attr
             )

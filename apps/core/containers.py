@@ -159,26 +159,8 @@ class Container(containers.DeclarativeContainer):
         gateway_named, _setting("PAYMENT_PROVIDER"), sandbox_outcome=_setting("PAYMENT_SANDBOX_OUTCOME")
     )
     notification_service = providers.Factory(NotificationService, events=event_service)  # events: issue 14
-    order_state_machine = providers.Factory(
-        OrderStateMachine, catalog_cache=catalog_cache, notifier=notification_service, gateway=payment_gateway
-    )
     cart_service = providers.Factory(CartService)
     idempotency_service = providers.Singleton(IdempotencyService)  # stateless
-    order_service = providers.Factory(
-        OrderService,
-        catalog_cache=catalog_cache,
-        notifier=notification_service,
-        state_machine=order_state_machine,
-        idempotency=idempotency_service,
-        currency=_setting("SHOP_CURRENCY"),
-    )
-    payment_service = providers.Factory(
-        PaymentService,
-        gateway=payment_gateway,
-        state_machine=order_state_machine,
-        webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
-        idempotency=idempotency_service,
-    )
     wishlist_service = providers.Factory(WishlistService)
 
     # --- shipping and promotions ---
@@ -195,4 +177,30 @@ class Container(containers.DeclarativeContainer):
         vouchers=voucher_service,
         currency=_setting("SHOP_CURRENCY"),
         prices_include_tax=_setting("PRICES_INCLUDE_TAX"),
+    )
+
+    # --- orders (they price with the checkout, take voucher uses, move through the state machine) ---
+    order_state_machine = providers.Factory(
+        OrderStateMachine,
+        catalog_cache=catalog_cache,
+        notifier=notification_service,
+        gateway=payment_gateway,
+        vouchers=voucher_service,
+    )
+    order_service = providers.Factory(
+        OrderService,
+        catalog_cache=catalog_cache,
+        notifier=notification_service,
+        state_machine=order_state_machine,
+        idempotency=idempotency_service,
+        checkout=checkout_service,
+        vouchers=voucher_service,
+        currency=_setting("SHOP_CURRENCY"),
+    )
+    payment_service = providers.Factory(
+        PaymentService,
+        gateway=payment_gateway,
+        state_machine=order_state_machine,
+        webhook_secret=_setting("PAYMENT_WEBHOOK_SECRET"),
+        idempotency=idempotency_service,
     )

@@ -99,6 +99,9 @@ class ProductInputSerializer(serializers.Serializer):
     stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, default=0)
     category = serializers.IntegerField(min_value=1)
     is_active = serializers.BooleanField(required=False, default=True)
+    requires_shipping = serializers.BooleanField(
+        required=False, default=True, help_text="False for products that are never shipped (downloads, services)."
+    )
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
@@ -141,6 +144,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "in_stock",
             "category",
             "is_active",
+            "requires_shipping",
             "rating",
             "review_count",
             "main_image",
@@ -230,6 +234,7 @@ def _fast_representation(p: Product) -> dict:
         "in_stock": p.stock > 0,
         "category": {"id": category.id, "name": category.name, "slug": category.slug},
         "is_active": p.is_active,
+        "requires_shipping": p.requires_shipping,
         "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
         "review_count": p.review_count,
         "main_image": _main_image(p),

@@ -43,6 +43,7 @@ class ProductInput:
     stock: int | object = _UNSET
     category: int | object = _UNSET
     is_active: bool | object = _UNSET
+    requires_shipping: bool | object = _UNSET
 
     @classmethod
     def from_mapping(cls, data: dict) -> "ProductInput":
@@ -185,7 +186,7 @@ class ProductService:
             raise NotFoundError(f"Product {product_id} does not exist.") from None
 
     def _apply(self, product: Product, data: ProductInput, *, creating: bool) -> None:
-        for name in ("name", "sku", "description", "brand", "price", "stock", "is_active"):
+        for name in ("name", "sku", "description", "brand", "price", "stock", "is_active", "requires_shipping"):
             value = getattr(data, name)
             if value is not _UNSET:
                 setattr(product, name, value)

@@ -6,8 +6,9 @@
 Every transition (admin PATCH, payment, customer cancel, webhook, admin site actions) goes
 through `OrderStateMachine.transition`, which locks the order row, checks the move against
 TRANSITIONS, writes it with a conditional update (`WHERE status = <current>`) and performs its
-side effects in the same transaction: cancelling puts the stock back (exactly once, because only
-one transaction can move the row out of `pending`/`paid`) and refunds a settled payment.
+side effects in the same transaction: cancelling gives the voucher use back and puts the stock
+back (each exactly once, because only one transaction can move the row out of `pending`/`paid`)
+and refunds a settled payment.
 """
 
 import logging
@@ -23,6 +24,7 @@ from apps.core.models.payments import Payment, PaymentStatus
 from apps.core.models.shopping import Order, OrderStatus
 from apps.core.services.catalog import CatalogCache
 from apps.core.services.payments import PaymentGateway
+from apps.core.services.promotions import VoucherService
 from apps.core.services.shopping.notifications import NotificationService
 
 logger = logging.getLogger(__name__)
@@ -55,12 +57,20 @@ class OrderStateMachine:
         catalog_cache: invalidated when stock is put back.
         notifier: queues the customer's e-mail for the new status (sent after commit).
         gateway: refunds the settled payment of a paid order that is cancelled.
+        vouchers: gives a cancelled order's voucher use back.
     """
 
-    def __init__(self, catalog_cache: CatalogCache, notifier: NotificationService, gateway: PaymentGateway) -> None:
+    def __init__(
+        self,
+        catalog_cache: CatalogCache,
+        notifier: NotificationService,
+        gateway: PaymentGateway,
+        vouchers: VoucherService,
+    ) -> None:
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._gateway = gateway
+        self._vouchers = vouchers
 
     @transaction.atomic
     def transition(self, order_id: int, requested: str, *, owner: User | None = None) -> Order:
@@ -99,6 +109,7 @@ class OrderStateMachine:
                 f"The order left {current} while this request ran.", current=current, requested=requested, attr="status"
             )
         if requested == OrderStatus.CANCELLED:
+            self._vouchers.release(order)  # before the stock: the voucher row before product rows, as at checkout
             self._restock(order)
             if current == OrderStatus.PAID:
                 self._refund(order)

@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='requires_shipping',
-            field=models.BooleanField(default=True, help_text='False for what is never shipped (downloads, gift cards, services).'),
+            field=models.BooleanField(db_default=True, default=True, help_text='False for what is never shipped (downloads, gift cards, services).'),
         ),
         migrations.RunPython(orders_before_checkout_figures, migrations.RunPython.noop),
         migrations.AddConstraint(

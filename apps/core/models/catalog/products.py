@@ -48,8 +48,8 @@ class Product(SoftDeleteModel):
     stock = models.PositiveIntegerField(default=0)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     is_active = models.BooleanField(default=True)
-    requires_shipping = models.BooleanField(
-        default=True, help_text="False for what is never shipped (downloads, gift cards, services)."
+    requires_shipping = models.BooleanField(  # db_default: bulk COPY loads (seed_catalog) omit the column
+        default=True, db_default=True, help_text="False for what is never shipped (downloads, gift cards, services)."
     )
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)

@@ -9,6 +9,11 @@ that matches no row raises and rolls the whole transaction back (no stock moved,
 kept). The ascending order is the one lock order every stock writer uses, so checkouts and
 cancellations never deadlock; taking stock last holds a hot product's row lock only from the
 UPDATE to the COMMIT. `stock` is also a PositiveIntegerField with a CHECK constraint (>= 0).
+
+Figures: the cart is priced by `CheckoutService.quote` inside the order's transaction, so an order
+answers the quote's figures exactly (order_placement.py builds the rows from it). A voucher's use
+is taken just before the stock (`VoucherService.redeem`): the voucher row, then product rows, the
+one lock order that cancellation follows too.
 """
 
 import secrets
@@ -39,7 +44,6 @@ from apps.core.services.shopping.notifications import NotificationService
 from apps.core.services.shopping.order_placement import OrderInput, order_fields, order_lines, require_shipping
 from apps.core.services.shopping.order_status import OrderStateMachine
 
-MONEY = Decimal("0.01")
 MAX_TOTAL = Decimal("9999999999.99")  # Decimal(12, 2)
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 

@@ -161,3 +161,12 @@ def test_requires_shipping_is_read_and_written_on_products(admin_client):
     body = {"name": "E-book", "sku": "EBOOK-1", "price": "5.00", "category": product.category_id}
     created = admin_client.post("/api/products/", body, format="json").json()
     assert created["requires_shipping"] is True  # the default
+
+
+def test_admin_shows_the_order_figures_and_snapshots_read_only(cart, choices, admin_site_client):
+    order = cart.post(ORDERS, choices, format="json").json()
+    page = admin_site_client.get(f"/admin/core/order/{order['id']}/change/").content.decode()
+    for text in ("Royal Mail", "WELCOME10", "10 Downing Street", order["tax_total"], order["discount_total"]):
+        assert text in page
+    assert 'name="shipping_address"' not in page  # read-only: shown, never an input
+    assert 'name="subtotal"' not in page

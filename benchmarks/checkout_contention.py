@@ -1,16 +1,28 @@
-"""Checkout under contention: throughput and latency of `OrderService.place_order` on PostgreSQL.
+"""Checkout benchmarks on PostgreSQL (issue 12; figures are printed, never asserted).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nexus_checkout_bench \\
-        .venv/bin/python benchmarks/checkout_contention.py [--threads 1 4 16] [--orders 400]
+Default (`--mode http`): the checkout benchmark of issue 12 against a live gunicorn.
 
-For each thread count, `--orders` checkouts run through the service layer (each thread its own
-connection and its own buyers), in two scenarios:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nexus_checkout_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
+        .venv/bin/python benchmarks/checkout_contention.py [--customers 16] [--orders-per-customer 40]
+
+It starts gunicorn (production settings, `--workers` x `--threads` gthread, as benchmarks/run.py
+does) and `--customers` concurrent customers, each with a JWT, an address in the address book,
+placing `--orders-per-customer` orders of 3 lines over HTTP: `POST /api/orders/` with
+`shipping_address` (id), `shipping_method` and `voucher_code`, GB tax at 20 %. Each customer's
+cart is filled through the ORM between orders (not timed, not counted as requests); only the
+order requests are timed. It prints orders/s (placed orders / wall time of the run), p50/p95/p99
+latency of `POST /api/orders/`, and the checks after the run: stock never negative (products and
+variants), voucher uses = discounted orders, and sum(order totals) = sum(line totals) + shipping
++ tax - discounts (and the same identity on every order).
+
+`--mode service`: the older contention benchmark of `OrderService.place_order` through the service
+layer (`--threads 1 4 16 --orders 400`):
   * hot: every order takes 1 unit of ONE product (all checkouts fight for the same row lock);
   * spread: every order takes 1 unit of one of 50 products (little contention).
 The hot product's stock is `--orders - --short` so the last checkouts must fail with 409: the
 script prints successes, rejections and the final stock, and checks that nothing was oversold.
-Only `place_order` is timed (filling the cart is not). The database is created and migrated
-when missing; its rows are deleted at the end. Figures are printed, never asserted.
+
+The database is created and migrated when missing; the benchmark's rows are deleted at the end.
 """
 
 import argparse
@@ -126,12 +138,28 @@ def run(threads: int, orders: int, *, hot: bool, short: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 4, 16])
-    parser.add_argument("--orders", type=int, default=400, help="Checkouts per run.")
+    parser.add_argument("--mode", choices=["http", "service"], default="http")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 4, 16], help="service mode")
+    parser.add_argument("--orders", type=int, default=400, help="Checkouts per run (service mode).")
     parser.add_argument("--short", type=int, default=20, help="How many more checkouts than stock (hot).")
+    parser.add_argument("--customers", type=int, default=16, help="Concurrent customers (http mode).")
+    parser.add_argument("--orders-per-customer", type=int, default=40, help="http mode")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (http mode; one per core)")
+    parser.add_argument("--gunicorn-threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"),
+        help="CELERY_BROKER_URL of the server (http mode); '' runs events inline (embedded mode).",
+    )
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
+    if args.mode == "http":
+        from checkout_http import main_http  # benchmarks/checkout_http.py
+
+        main_http(args)
+        return
     import django
 
     django.setup()

@@ -48,7 +48,11 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
-    """An active, in-stock product."""
+    """An active, in-stock product.
+
+    `requires_shipping` is False here (the model's default is True): checkout tests that are not
+    about shipping need no address or method. Tests of shipping pass `requires_shipping=True`.
+    """
 
     class Meta:
         model = Product
@@ -64,6 +68,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     is_active = True
     status = factory.LazyAttribute(lambda o: "active" if o.is_active else "inactive")
+    requires_shipping = False
     default_variant = factory.RelatedFactory(
         "tests.factories.ProductVariantFactory",
         factory_related_name="product",

@@ -215,12 +215,32 @@ class Container(containers.DeclarativeContainer):
     )
     cart_service = providers.Factory(CartService)
     idempotency_service = providers.Singleton(IdempotencyService)  # stateless
+    wishlist_service = providers.Factory(WishlistService)
+
+    # --- shipping and promotions ---
+    address_service = providers.Factory(AddressService)
+    shipping_method_service = providers.Factory(ShippingMethodService)
+    tax_rate_service = providers.Factory(TaxRateService)
+    checkout_service = providers.Factory(
+        CheckoutService,
+        carts=cart_service,
+        addresses=address_service,
+        shipping=shipping_method_service,
+        taxes=tax_rate_service,
+        vouchers=voucher_service,
+        currency=_setting("SHOP_CURRENCY"),
+        prices_include_tax=_setting("PRICES_INCLUDE_TAX"),
+    )
+
+    # --- orders (they price with the checkout, take voucher uses, move through the state machine) ---
     order_service = providers.Factory(
         OrderService,
         catalog_cache=catalog_cache,
         notifier=notification_service,
         state_machine=order_state_machine,
         idempotency=idempotency_service,
+        checkout=checkout_service,
+        vouchers=voucher_service,
         inventory=inventory,
         currency=_setting("SHOP_CURRENCY"),
     )
@@ -240,20 +260,4 @@ class Container(containers.DeclarativeContainer):
     )
     order_expiry_service = providers.Factory(
         OrderExpiryService, state_machine=order_state_machine, batch_size=_setting("ORDER_EXPIRY_BATCH_SIZE")
-    )
-    wishlist_service = providers.Factory(WishlistService)
-
-    # --- shipping and promotions ---
-    address_service = providers.Factory(AddressService)
-    shipping_method_service = providers.Factory(ShippingMethodService)
-    tax_rate_service = providers.Factory(TaxRateService)
-    checkout_service = providers.Factory(
-        CheckoutService,
-        carts=cart_service,
-        addresses=address_service,
-        shipping=shipping_method_service,
-        taxes=tax_rate_service,
-        vouchers=voucher_service,
-        currency=_setting("SHOP_CURRENCY"),
-        prices_include_tax=_setting("PRICES_INCLUDE_TAX"),
     )

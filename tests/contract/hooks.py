@@ -56,6 +56,7 @@ RULES_A_SCHEMA_CANNOT_STATE = {
     "invalid_for_country": "a postal code or region that the country does not have",
     "invalid_phone_number": "a phone number that exists in its country's numbering plan (libphonenumber)",
     "address_required_for_shipping": "a shipping method is chosen only with a shipping address",
+    "shipping_required": "a cart holding a product that requires shipping needs shipping_address and shipping_method",
     "min_days_above_max_days": "a shipping method's min_days <= max_days",
     "percentage_above_100": "a percentage voucher's value <= 100 (a fixed one's may be more)",
     "ends_before_start": "a voucher's starts_at < ends_at",

@@ -28,6 +28,7 @@ def seed() -> None:
             stock=0 if n % 4 == 0 else n,
             category=laptops if n % 2 else root,
             is_active=n != 11,
+            requires_shipping=False,  # digital: the fuzzer's and live tests' checkouts need no address
         )
     Product.objects.filter(sku="FUZZ-012").update(deleted_at="2026-01-01T00:00:00Z")
     create_missing_default_variants()

@@ -150,14 +150,16 @@ class Soak:
 
 
 def _prepare(database_url: str) -> list[int]:
-    """Add a catalog of 2,000 products to the seeded database, every product well stocked; returns the ids."""
+    """Add a catalog of 2,000 products to the seeded database, every product well stocked and digital (no
+    address needed at checkout); returns the ids."""
     env = base_env(DATABASE_URL=database_url)
     manage("seed_catalog", "--products", "2000", "--no-progress", env=env)
     code = (
         "from apps.core.models.catalog import Product, ProductVariant;"
         "qs = Product.objects.filter(deleted_at__isnull=True, is_active=True);"
         "ProductVariant.objects.filter(product__in=qs).update(stock=1_000_000);"
-        "qs.update(stock=1_000_000); print(list(qs.order_by('id').values_list('id', flat=True)[:200]))"
+        "qs.update(stock=1_000_000, requires_shipping=False);"  # digital: a buyer's checkout needs no address
+        " print(list(qs.order_by('id').values_list('id', flat=True)[:200]))"
     )
     return json.loads(manage("shell", "-c", code, env=env).stdout.strip().splitlines()[-1])
 

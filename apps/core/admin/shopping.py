@@ -18,7 +18,20 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ("id", "product", "product_name", "sku", "unit_price", "quantity", "line_total")
+    fields = (
+        "id",
+        "product",
+        "variant",
+        "product_name",
+        "sku",
+        "variant_options",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "discount_amount",
+        "tax_rate",
+        "tax_amount",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -63,8 +76,18 @@ class OrderAdmin(admin.ModelAdmin):
         "number",
         "user",
         "status",
+        "subtotal",
+        "discount_total",
+        "shipping_total",
+        "tax_total",
         "total",
         "currency",
+        "shipping_address",
+        "billing_address",
+        "shipping_method",
+        "shipping_method_name",
+        "voucher",
+        "voucher_code",
         "created_at",
         "updated_at",
         "paid_at",

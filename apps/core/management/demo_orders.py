@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.test.utils import override_settings
 
 from apps.core.exceptions import ServiceError
+from apps.core.management.demo_checkout import demo_order_input, load_demo_checkout
 from apps.core.models.accounts import User
 from apps.core.models.catalog import Product
 from apps.core.models.shopping import Order, OrderStatus
@@ -65,13 +66,15 @@ def create_demo_orders(customer: User, carts_file: Path | None) -> list[Order]:
     """Give the customer a few orders in different statuses (none when they already have orders).
 
     Every step goes through the services, so stock, totals, payments and the state machine
-    behave as in production; e-mails are discarded.
+    behave as in production; e-mails are discarded. Orders ship to the customer's default address
+    (load_demo_checkout) with the method serving it; the first one uses the WELCOME10 voucher.
 
     Returns:
         The orders created, in DEMO_OUTCOMES order.
     """
     if Order.objects.filter(user=customer).exists():
         return []
+    load_demo_checkout()  # idempotent: the methods, rates and voucher the orders use
     limit = len(DEMO_OUTCOMES)
     baskets = baskets_from_carts(carts_file, limit=limit) if carts_file and carts_file.exists() else []
     baskets = baskets or baskets_from_catalog(limit=limit)
@@ -87,7 +90,8 @@ def create_demo_orders(customer: User, carts_file: Path | None) -> list[Order]:
                     on_hand = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
                     if on_hand:  # earlier demo orders may have taken some of it
                         carts.add_item(customer, product.pk, min(quantity, on_hand))
-                order, _ = orders_service.place_order(customer)
+                # an address, the method serving it, and WELCOME10 on the first order (once per customer)
+                order, _ = orders_service.place_order(customer, demo_order_input(customer, with_voucher=not created))
                 if outcome != OrderStatus.PENDING:
                     payments.pay(customer, order.pk, method="card")
                 if outcome in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):

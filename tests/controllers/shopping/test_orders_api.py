@@ -32,17 +32,26 @@ def test_place_order_shape_and_effects(customer_client, customer):
     assert set(body) >= {"id", "number", "status", "items", "total", "created_at"}
     assert body["status"] == "pending"
     assert body["total"] == "90.00"
+    variant = product.variants.get()
     assert body["items"] == [
         {
             "id": OrderLine.objects.get(order_id=body["id"]).pk,
             "product": product.pk,
+            "variant": {"id": variant.pk, "sku": "KET-1", "options": {}},
             "product_name": "Kettle",
             "sku": "KET-1",
             "unit_price": "30.00",
             "quantity": 3,
             "line_total": "90.00",
+            "tax_rate": "0.0000",
+            "tax_amount": "0.00",
         }
     ]
+    assert (body["shipping_address"], body["billing_address"], body["shipping_method"]) == (None, None, None)
+    assert (body["subtotal"], body["discount_total"], body["shipping_total"], body["tax_total"]) == (
+        "90.00", "0.00", "0.00", "0.00",
+    )  # fmt: skip
+    assert body["voucher_code"] == ""
     product.refresh_from_db()
     assert product.stock == 1
     assert customer_client.get("/api/cart/").json()["items"] == []

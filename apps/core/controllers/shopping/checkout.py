@@ -30,16 +30,18 @@ class CheckoutQuoteController(APIView):
         return Response(QuoteOutputSerializer(checkout.quote).data)
 
 
-def checkout_input(data: dict) -> CheckoutInput:
-    """A `CheckoutInput` from validated checkout fields (an address object becomes an `AddressInput`)."""
-    address = data.get("shipping_address")
+def address_input(address: int | dict | None) -> int | AddressInput | None:
+    """A validated `AddressRefField` value: an id stays an id, an object becomes an `AddressInput`."""
     if isinstance(address, dict):
         phone = address.get("phone")
-        address = AddressInput(
-            **{**address, "country": str(address["country"]), "phone": phone.as_e164 if phone else ""}
-        )
+        return AddressInput(**{**address, "country": str(address["country"]), "phone": phone.as_e164 if phone else ""})
+    return address
+
+
+def checkout_input(data: dict) -> CheckoutInput:
+    """A `CheckoutInput` from validated checkout fields (an address object becomes an `AddressInput`)."""
     return CheckoutInput(
-        shipping_address=address,
+        shipping_address=address_input(data.get("shipping_address")),
         shipping_method=data.get("shipping_method"),
         voucher_code=data.get("voucher_code") or None,
     )

@@ -12,9 +12,11 @@ from apps.core.containers import Container
 from apps.core.controllers.idempotency import IDEMPOTENCY_KEY, MISMATCH, created_or_replayed, idempotent_request
 from apps.core.controllers.permissions import model_permissions
 from apps.core.controllers.responses import page_payload
+from apps.core.controllers.shopping.checkout import address_input, checkout_input
 from apps.core.serializers.common import ErrorResponseSerializer, PageQuerySerializer, page_of
 from apps.core.serializers.payments import PaymentInputSerializer, PaymentOutputSerializer
 from apps.core.serializers.shopping import (
+    OrderInputSerializer,
     OrderListQuerySerializer,
     OrderOutputSerializer,
     OrderStatusInputSerializer,
@@ -22,6 +24,7 @@ from apps.core.serializers.shopping import (
 from apps.core.services.accounts import EmailVerificationService
 from apps.core.services.payments import PaymentService
 from apps.core.services.shopping import OrderService
+from apps.core.services.shopping.order_placement import OrderInput
 
 AUTH_ERRORS = {401: ErrorResponseSerializer}
 
@@ -59,16 +62,26 @@ class OrderCollectionController(APIView):
     @extend_schema(
         tags=["orders"],
         summary="Place an order from my cart",
-        description="Snapshots prices, deducts stock and empties the cart in one transaction. "
-        "Not enough stock for any line: 409 and nothing changes (the cart is kept).",
+        description="Prices the cart exactly as `POST /api/checkout/quote/` does for the same inputs, snapshots "
+        "prices, addresses, shipping method and voucher, takes the voucher's use, deducts stock and empties the "
+        "cart in one transaction. When a line's product `requires_shipping`, `shipping_address` and "
+        "`shipping_method` are required. Not enough stock for any line: 409 and nothing changes (the cart is kept).",
         parameters=[IDEMPOTENCY_KEY],
-        request=None,
+        request=OrderInputSerializer,
         responses={
             201: OpenApiResponse(OrderOutputSerializer, description="The order was placed."),
             200: OpenApiResponse(
                 OrderOutputSerializer, description="Replay: the order an earlier request with this key placed."
             ),
-            400: OpenApiResponse(ErrorResponseSerializer, description="Empty cart, or a malformed Idempotency-Key."),
+            400: OpenApiResponse(
+                ErrorResponseSerializer,
+                description="Empty cart; a malformed Idempotency-Key; `shipping_required` (attr `shipping_address` or "
+                "`shipping_method`: a line requires shipping); an unknown or invalid address (attr "
+                "`shipping_address`, `billing_address` or the field); a method that does not exist or "
+                "`country_not_served` (attr `shipping_method`); a refused voucher (attr `voucher_code`, codes "
+                "`voucher_not_found`, `voucher_inactive`, `voucher_not_started`, `voucher_expired`, "
+                "`voucher_used_up`, `voucher_customer_limit`, `voucher_min_subtotal`).",
+            ),
             401: ErrorResponseSerializer,
             403: OpenApiResponse(
                 ErrorResponseSerializer,
@@ -90,8 +103,23 @@ class OrderCollectionController(APIView):
         verification: EmailVerificationService = Provide[Container.email_verification_service],
     ) -> Response:
         verification.check_may_order(request.user)
-        order, created = service.place_order(request.user, idempotency=idempotent_request(request))
+        body = OrderInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order, created = service.place_order(
+            request.user, order_input(body.validated_data), idempotency=idempotent_request(request)
+        )
         return Response(OrderOutputSerializer(order).data, status=created_or_replayed(created))
+
+
+def order_input(data: dict) -> OrderInput:
+    """An `OrderInput` from validated order fields (address objects become `AddressInput`s)."""
+    quote = checkout_input(data)
+    return OrderInput(
+        shipping_address=quote.shipping_address,
+        billing_address=address_input(data.get("billing_address")),
+        shipping_method=quote.shipping_method,
+        voucher_code=quote.voucher_code,
+    )
 
 
 class OrderItemController(APIView):

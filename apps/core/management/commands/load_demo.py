@@ -39,6 +39,7 @@ class Command(BaseCommand):
         customer = self._account(*DEMO_CUSTOMER)
         self.stdout.write(f"Demo admin: {admin.email} / {DEMO_ADMIN[1]}")
         self.stdout.write(f"Demo customer: {customer.email} / {DEMO_CUSTOMER[1]}")
+        call_command("load_demo_checkout", stdout=self.stdout)  # shipping, tax, WELCOME10, addresses
         orders = create_demo_orders(customer, data_dir / "carts.json")
         if orders:
             summary = ", ".join(f"{o.number} ({o.status})" for o in orders)

@@ -70,6 +70,9 @@ class Product(SoftDeleteModel):
     )
     meta_title = models.CharField(max_length=255, blank=True, default="", db_default="")
     meta_description = models.CharField(max_length=500, blank=True, default="", db_default="")
+    requires_shipping = models.BooleanField(  # db_default: bulk COPY loads (seed_catalog) omit the column
+        default=True, db_default=True, help_text="False for what is never shipped (downloads, gift cards, services)."
+    )
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)
 

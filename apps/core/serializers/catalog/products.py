@@ -146,6 +146,9 @@ class ProductInputSerializer(serializers.Serializer):
     meta_description = serializers.CharField(
         required=False, allow_blank=True, max_length=500, help_text="SEO description."
     )
+    requires_shipping = serializers.BooleanField(
+        required=False, default=True, help_text="False for products that are never shipped (downloads, services)."
+    )
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
@@ -191,6 +194,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "status",
             "meta_title",
             "meta_description",
+            "requires_shipping",
             "rating",
             "review_count",
             "main_image",
@@ -307,6 +311,7 @@ def _fast_representation(p: Product) -> dict:
         "status": p.status,
         "meta_title": p.meta_title,
         "meta_description": p.meta_description,
+        "requires_shipping": p.requires_shipping,
         "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
         "review_count": p.review_count,
         "main_image": _main_image(p),

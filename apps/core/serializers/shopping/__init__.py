@@ -10,6 +10,7 @@ from apps.core.serializers.shopping.cart import (
 from apps.core.serializers.shopping.orders import (
     IDEMPOTENCY_KEY_PATTERN,
     IdempotencyHeaderSerializer,
+    OrderInputSerializer,
     OrderListQuerySerializer,
     OrderOutputSerializer,
     OrderStatusInputSerializer,
@@ -30,6 +31,7 @@ __all__ = [
     "IDEMPOTENCY_KEY_PATTERN",
     "IdempotencyHeaderSerializer",
     "MAX_ID",
+    "OrderInputSerializer",
     "OrderListQuerySerializer",
     "OrderOutputSerializer",
     "OrderStatusInputSerializer",

@@ -45,19 +45,16 @@ class CheckoutInputSerializer(serializers.Serializer):
 
 
 class QuoteLineSerializer(serializers.Serializer):
-    """A priced cart line. `variant` is null until products have variants (catalog issue); `product` is set."""
+    """A priced cart line: its `variant` (id) of `product` (id), and the line's figures."""
 
     product = serializers.IntegerField(source="ref", read_only=True)
-    variant = serializers.SerializerMethodField()
+    variant = serializers.IntegerField(read_only=True, allow_null=True)
     quantity = serializers.IntegerField(read_only=True)
     unit_price = serializers.DecimalField(**MONEY)
     line_total = serializers.DecimalField(**MONEY)
     discount = serializers.DecimalField(**MONEY)
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
     tax_amount = serializers.DecimalField(**MONEY)
-
-    def get_variant(self, line) -> int | None:
-        return None
 
 
 class QuoteOutputSerializer(serializers.Serializer):

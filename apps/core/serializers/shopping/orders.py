@@ -2,30 +2,91 @@
 customers) status: those come from the server."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.shopping import Order, OrderLine, OrderStatus
 from apps.core.serializers.common import PageQuerySerializer, WholePatchSerializer
+from apps.core.serializers.shopping.checkout import AddressRefField, CheckoutInputSerializer
+
+
+class OrderInputSerializer(CheckoutInputSerializer):
+    """`POST /api/orders/`: the quote's fields plus a billing address (default: the shipping one).
+
+    All optional for the serializer; when a line requires shipping the service requires
+    `shipping_address` and `shipping_method` (400 naming them).
+    """
+
+    billing_address = AddressRefField(required=False, allow_null=True, default=None)
+
+
+class OrderAddressSerializer(serializers.Serializer):
+    """An address as the order keeps it (a snapshot: later edits of the address book do not change it)."""
+
+    full_name = serializers.CharField(read_only=True)
+    company = serializers.CharField(read_only=True)
+    line1 = serializers.CharField(read_only=True)
+    line2 = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    postal_code = serializers.CharField(read_only=True)
+    region = serializers.CharField(read_only=True)
+    country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2.")
+    phone = serializers.CharField(read_only=True, help_text="E.164, or empty.")
+
+
+class OrderShippingMethodSerializer(serializers.Serializer):
+    """The shipping method as the order keeps it: `id` is null when the method was deleted since."""
+
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    name = serializers.CharField(read_only=True)
+
+
+class OrderLineVariantSerializer(serializers.Serializer):
+    """The variant a line holds: its id, the SKU and options (`{"size": "XL"}`) it had at checkout."""
+
+    id = serializers.IntegerField(read_only=True)
+    sku = serializers.CharField(read_only=True)
+    options = serializers.DictField(child=serializers.CharField(), read_only=True)
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "read_only": True}
 
 
 class OrderLineOutputSerializer(serializers.ModelSerializer):
-    """A line as snapshotted at checkout: `id` is what refunds name; `product` is the product's id; name, SKU and
-    price are copies."""
+    """A line as snapshotted at checkout: `id` is what refunds name; `product` is the product's id; name,
+    SKU, price and tax are copies.
+
+    `line_total = unit_price x quantity` (before the discount); `tax_amount` is the tax on the
+    line after its share of the discount, at `tax_rate` (a fraction, "0.2000").
+    """
 
     product = serializers.IntegerField(source="product_id", read_only=True)
+    variant = serializers.SerializerMethodField()
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
+    tax_amount = serializers.DecimalField(**MONEY)
 
     class Meta:
         model = OrderLine
         fields = (
             "id",
             "product",
+            "variant",
             "product_name",
             "sku",
             "unit_price",
             "quantity",
             "line_total",
+            "tax_rate",
+            "tax_amount",
         )
         read_only_fields = fields
+
+    @extend_schema_field(OrderLineVariantSerializer(allow_null=True))
+    def get_variant(self, line: OrderLine) -> dict | None:
+        """`{id, sku, options}` from the line's snapshot, or null when the variant row is gone."""
+        if line.variant_id is None:
+            return None
+        return {"id": line.variant_id, "sku": line.sku, "options": line.variant_options or {}}
 
 
 class OrderOutputSerializer(serializers.ModelSerializer):
@@ -33,6 +94,14 @@ class OrderOutputSerializer(serializers.ModelSerializer):
 
     items = OrderLineOutputSerializer(source="lines", many=True, read_only=True)
     user = serializers.IntegerField(source="user_id", read_only=True)
+    shipping_address = OrderAddressSerializer(read_only=True, allow_null=True)
+    billing_address = OrderAddressSerializer(read_only=True, allow_null=True)
+    shipping_method = serializers.SerializerMethodField()
+    subtotal = serializers.DecimalField(**MONEY)
+    discount_total = serializers.DecimalField(**MONEY)
+    shipping_total = serializers.DecimalField(**MONEY)
+    tax_total = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
 
     class Meta:
         model = Order
@@ -41,8 +110,16 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "items",
+            "subtotal",
+            "discount_total",
+            "shipping_total",
+            "tax_total",
             "total",
             "currency",
+            "shipping_address",
+            "billing_address",
+            "shipping_method",
+            "voucher_code",
             "user",
             "created_at",
             "updated_at",
@@ -57,6 +134,21 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "carrier",
         )
         read_only_fields = fields
+
+    @extend_schema_field(OrderShippingMethodSerializer(allow_null=True))
+    def get_shipping_method(self, order: Order) -> dict | None:
+        """`{id, name}` as snapshotted (id null when the method was deleted), or null when none was chosen."""
+        if order.shipping_method_id is None and not order.shipping_method_name:
+            return None
+        return {"id": order.shipping_method_id, "name": order.shipping_method_name}
+
+    def to_representation(self, instance: Order) -> dict:
+        """The order; an address snapshot that is empty (none given) reads as null."""
+        data = super().to_representation(instance)
+        for name in ("shipping_address", "billing_address"):
+            if not getattr(instance, name):
+                data[name] = None
+        return data
 
 
 class OrderListQuerySerializer(PageQuerySerializer):

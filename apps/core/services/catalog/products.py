@@ -54,6 +54,7 @@ class ProductInput:
     status: str | object = _UNSET
     meta_title: str | object = _UNSET
     meta_description: str | object = _UNSET
+    requires_shipping: bool | object = _UNSET
 
     @classmethod
     def from_mapping(cls, data: dict) -> "ProductInput":
@@ -237,7 +238,7 @@ class ProductService:
 
     def _apply(self, product: Product, data: ProductInput, *, creating: bool) -> None:
         old_sku = product.sku
-        fields = ("name", "sku", "description", "brand", "meta_title", "meta_description")
+        fields = ("name", "sku", "description", "brand", "meta_title", "meta_description", "requires_shipping")
         for name in fields + (("price", "stock") if creating else ()):
             value = getattr(data, name)
             if value is not _UNSET:

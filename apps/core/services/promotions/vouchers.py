@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -94,29 +94,12 @@ class VoucherService:
             raise ConflictError("Orders used this voucher; deactivate it instead.", code="voucher_in_use")
         voucher.delete()
 
-    @transaction.atomic
-    def release(self, order: Order) -> bool:
-        """Give back the voucher use an order holds (it was cancelled or expired); idempotent.
-
-        Deletes the order's VoucherUse row and lowers the voucher's `used_count` only when a row was
-        deleted, so a second call (or a concurrent one, which waits on the row) gives nothing back.
-
-        Returns:
-            True when a use was given back.
-        """
-        voucher_id = VoucherUse.objects.filter(order=order).values_list("voucher_id", flat=True).first()
-        if voucher_id is None:
-            return False
-        deleted, _ = VoucherUse.objects.filter(order=order).delete()
-        if deleted:
-            Voucher.objects.filter(pk=voucher_id).update(used_count=F("used_count") - 1)
-        return bool(deleted)
-
     def check(self, code: str, user: User | None, subtotal: Decimal, *, now: datetime | None = None) -> Voucher:
         """The voucher a code names, if it may discount this customer's subtotal now.
 
         Codes match case-insensitively. Usage limits are read here without a lock; the checkout takes
-        the use under a row lock (`take_use`), so a race past this check still cannot overrun them.
+        the use under the voucher's row lock (`redeem`), so a race past this check still cannot
+        overrun them.
 
         Raises:
             InvalidInputError: attr "voucher_code", code one of voucher_not_found, voucher_inactive,
@@ -128,6 +111,57 @@ class VoucherService:
             raise voucher_error("voucher_not_found", "No voucher has this code.")
         self._check(voucher, user, subtotal, now or timezone.now())
         return voucher
+
+    def redeem(self, voucher: Voucher, order: Order) -> None:
+        """Take one use of a voucher for an order, exactly within its limits, in the order's transaction.
+
+        `UPDATE voucher SET used_count = used_count + 1 WHERE id = v AND is_active AND (usage_limit
+        IS NULL OR used_count < usage_limit)` takes the voucher's row lock until the transaction
+        ends; PostgreSQL re-checks the condition against the latest committed row, so N concurrent
+        checkouts of a voucher with `usage_limit` k take exactly k uses. Under that lock the
+        customer's uses (VoucherUse rows, committed ones included) are counted against
+        `usage_limit_per_customer`; then the use is recorded. Lock order: the voucher before any
+        product row (checkout takes stock after this; a cancel releases the voucher before restocking).
+
+        Raises:
+            InvalidInputError: attr "voucher_code", code voucher_used_up (the last use went to a
+                concurrent order, or the voucher was deactivated meanwhile) or voucher_customer_limit;
+                raising rolls the caller's transaction (the order) back.
+        """
+        taken = (
+            Voucher.objects.filter(pk=voucher.pk, is_active=True)
+            .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+            .update(used_count=F("used_count") + 1, updated_at=timezone.now())
+        )
+        if not taken:
+            raise voucher_error("voucher_used_up", "This voucher has been used up.")
+        if voucher.usage_limit_per_customer is not None:
+            used = VoucherUse.objects.filter(voucher_id=voucher.pk, user_id=order.user_id).count()
+            if used >= voucher.usage_limit_per_customer:
+                raise voucher_error("voucher_customer_limit", "You have used this voucher as often as allowed.")
+        VoucherUse.objects.create(voucher_id=voucher.pk, user_id=order.user_id, order=order)
+
+    @transaction.atomic
+    def release(self, order: Order) -> bool:
+        """Give an order's voucher use back, exactly once (a cancelled or expired order).
+
+        Deletes the order's VoucherUse row and decrements `used_count` only when this call deleted
+        it: of two concurrent releases, the second finds no row and changes nothing.
+
+        Returns:
+            True when a use was given back; False when the order held none (no voucher, or
+            already released).
+        """
+        use = VoucherUse.objects.filter(order_id=order.pk).values("pk", "voucher_id").first()
+        if use is None:
+            return False
+        deleted, _ = VoucherUse.objects.filter(pk=use["pk"]).delete()
+        if not deleted:  # a concurrent release won
+            return False
+        Voucher.objects.filter(pk=use["voucher_id"], used_count__gt=0).update(
+            used_count=F("used_count") - 1, updated_at=timezone.now()
+        )
+        return True
 
     @staticmethod
     def _check(voucher: Voucher, user: User | None, subtotal: Decimal, now: datetime) -> None:

@@ -4,12 +4,13 @@
 (apps/core/services/shopping/pricing.py holds the rules), so both give identical figures.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models.accounts import User
 from apps.core.models.promotions import Voucher, VoucherType
+from apps.core.models.shopping import CartItem
 from apps.core.services.promotions import VoucherService, discount_of
 from apps.core.services.shipping import AddressInput, AddressService, ShippingMethodService, TaxRateService
 from apps.core.services.shipping.addresses import validate_address
@@ -34,12 +35,19 @@ class CheckoutInput:
 
 @dataclass(frozen=True)
 class Checkout:
-    """A priced checkout: the figures, and what they were computed from (for the order's snapshots)."""
+    """A priced checkout: the figures, and what they were computed from (for the order's snapshots).
+
+    Attributes:
+        items: the cart lines (products joined), in the order of `quote.lines` (one line each).
+        shipping_method_name: the chosen method's name ("" when none).
+    """
 
     quote: Quote
     address: AddressInput | None
     voucher: Voucher | None
     shipping_method_id: int | None
+    items: list[CartItem] = field(default_factory=list)
+    shipping_method_name: str = ""
 
 
 class CheckoutService:
@@ -76,12 +84,12 @@ class CheckoutService:
                 shipping method without an address (attr "shipping_address").
         """
         cart = self._carts.get(user)
-        lines = [LineInput(item.product_id, item.quantity, item.variant.price) for item in cart.items]
+        lines = [LineInput(item.product_id, item.quantity, item.variant.price, item.variant_id) for item in cart.items]
         subtotal = sum((money(line.unit_price * line.quantity) for line in lines), ZERO)
-        address = self._address(user, data.shipping_address)
+        address = self.address(user, data.shipping_address, attr="shipping_address")
         voucher = self._vouchers.check(data.voucher_code, user, subtotal) if data.voucher_code else None
         discount = discount_of(voucher, subtotal) if voucher else ZERO
-        shipping = ZERO
+        shipping, method_name = ZERO, ""
         if data.shipping_method is not None:
             if address is None:
                 raise InvalidInputError(
@@ -91,6 +99,7 @@ class CheckoutService:
                 )
             quoted = self._shipping.quote(data.shipping_method, country=address.country, subtotal=subtotal - discount)
             shipping = ZERO if voucher and voucher.type == VoucherType.FREE_SHIPPING else quoted.price
+            method_name = quoted.method.name
         rate = self._taxes.rate_for(address.country, address.region) if address else Decimal("0")
         figures = price(
             lines,
@@ -100,9 +109,15 @@ class CheckoutService:
             prices_include_tax=self._prices_include_tax,
             currency=self._currency,
         )
-        return Checkout(figures, address, voucher, data.shipping_method)
+        return Checkout(figures, address, voucher, data.shipping_method, cart.items, method_name)
 
-    def _address(self, user: User, value: int | AddressInput | None) -> AddressInput | None:
+    def address(self, user: User, value: int | AddressInput | None, *, attr: str) -> AddressInput | None:
+        """An address input as validated data: an id of the user's book (its fields), or a whole address validated.
+
+        Raises:
+            InvalidInputError: no such address of this user (code "does_not_exist", attr `attr`), or
+                an address invalid for its country (attr the field, see `validate_address`).
+        """
         if value is None:
             return None
         if isinstance(value, AddressInput):
@@ -110,6 +125,4 @@ class CheckoutService:
         try:
             return AddressInput.of(self._addresses.get(user, value))
         except NotFoundError as exc:  # someone else's or no such address is a bad input here
-            raise InvalidInputError(
-                f"Address {value} does not exist.", code="does_not_exist", attr="shipping_address"
-            ) from exc
+            raise InvalidInputError(f"Address {value} does not exist.", code="does_not_exist", attr=attr) from exc

@@ -21,7 +21,11 @@ STATUS_EVENTS = {
 
 
 def order_payload(order: Order) -> dict:
-    """The event payload of an order: ids, number, status, customer, lines, total (money as strings), tracking."""
+    """The event payload of an order: ids, number, status, customer, figures, address, voucher, tracking and lines.
+
+    Money as decimal strings in `currency`; `shipping_address` is the order's snapshot (`{}` when none);
+    `voucher_code` is "" when none.
+    """
     return {
         "order_id": order.pk,
         "number": order.number,
@@ -29,10 +33,16 @@ def order_payload(order: Order) -> dict:
         "user_id": order.user_id,
         "email": order.user.email,
         "customer_name": order.user.get_short_name(),
+        "subtotal": str(order.subtotal),
+        "discount_total": str(order.discount_total),
+        "shipping_total": str(order.shipping_total),
+        "tax_total": str(order.tax_total),
         "total": str(order.total),
         "currency": order.currency,
         "tracking_number": order.tracking_number,
         "carrier": order.carrier,
+        "shipping_address": order.shipping_address,
+        "voucher_code": order.voucher_code,
         "lines": [
             {
                 "product_id": line.product_id,

@@ -10,6 +10,11 @@ that matches no row raises and rolls the whole transaction back (no stock moved,
 kept). Variants then products, each ascending, is the one lock order every stock writer uses, so
 checkouts, cancellations and staff variant writes never deadlock; taking stock last holds a hot
 variant's row lock only from the UPDATE to the COMMIT. `stock` also has a CHECK constraint (>= 0).
+
+Figures: the cart is priced by `CheckoutService.quote` inside the order's transaction, so an order
+answers the quote's figures exactly (order_placement.py builds the rows from it). A voucher's use
+is taken just before the stock (`VoucherService.redeem`): the voucher row, then variant and product rows, the
+one lock order that cancellation follows too.
 """
 
 import secrets
@@ -26,17 +31,18 @@ from apps.core.exceptions import (
 )
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
-from apps.core.models.catalog import ProductVariant
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
 from apps.core.services.accounts import has_staff_permission
-from apps.core.services.catalog import CatalogCache, Inventory, option_map, with_options
+from apps.core.services.catalog import CatalogCache, Inventory
 from apps.core.services.idempotency import IdempotencyService, IdempotentRequest
+from apps.core.services.promotions import VoucherService
 from apps.core.services.shopping.cart import locked_cart
+from apps.core.services.shopping.checkout import CheckoutService
 from apps.core.services.shopping.expiry import payment_deadline
 from apps.core.services.shopping.notifications import NotificationService
+from apps.core.services.shopping.order_placement import OrderInput, order_fields, order_lines, require_shipping
 from apps.core.services.shopping.order_status import OrderStateMachine
 
-MONEY = Decimal("0.01")
 MAX_TOTAL = Decimal("9999999999.99")  # Decimal(12, 2)
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -52,6 +58,8 @@ class OrderService:
 
     Args:
         catalog_cache: checkout changes stock, so product lists and details are invalidated.
+        checkout: prices the cart (the quote's computation) and resolves addresses.
+        vouchers: takes the order's voucher use.
         notifier: queues the "order received" e-mail (sent after commit).
         state_machine: every status change goes through it.
         idempotency: replays a checkout retried with the same `Idempotency-Key`.
@@ -65,11 +73,15 @@ class OrderService:
         notifier: NotificationService,
         state_machine: OrderStateMachine,
         idempotency: IdempotencyService,
+        checkout: CheckoutService,
+        vouchers: VoucherService,
         *,
         inventory: Inventory,
         currency: str,
     ) -> None:
         self._inventory = inventory
+        self._checkout_service = checkout
+        self._vouchers = vouchers
         self._catalog_cache = catalog_cache
         self._notifier = notifier
         self._state_machine = state_machine
@@ -78,17 +90,22 @@ class OrderService:
 
     # --- checkout ------------------------------------------------------------------------
     @transaction.atomic
-    def place_order(self, user: User, *, idempotency: IdempotentRequest | None = None) -> tuple[Order, bool]:
-        """Turn the user's cart into an order; snapshots prices, deducts stock, empties the cart.
+    def place_order(
+        self, user: User, data: OrderInput | None = None, *, idempotency: IdempotentRequest | None = None
+    ) -> tuple[Order, bool]:
+        """Turn the user's cart into an order with addresses, shipping, voucher and tax; deducts stock.
 
-        One transaction: the cart row is locked (one checkout per user at a time); the order and
-        its lines are written with the products' current name, SKU and unit price; the cart is
-        emptied; then, last, each line's stock is taken with a conditional update
-        (`stock = stock - q WHERE stock >= q`) per variant in ascending id order. A line that finds
-        too little stock rolls everything back. The order e-mail and the catalog cache
-        invalidation happen only after commit.
+        One transaction: the cart row is locked (one checkout per user at a time); the cart is
+        priced by `CheckoutService.quote` (so the order's figures equal the quote's); the order
+        (figures, address/method/voucher snapshots) and its lines (name, SKU, unit price, discount
+        share, tax rate and amount) are written; the cart is emptied; the voucher's use is taken
+        (`VoucherService.redeem`, exact under concurrency); then, last, each line's stock is taken
+        with a conditional update (`stock = stock - q WHERE stock >= q`) per variant in ascending
+        id order (Inventory.take). A line that finds too little stock rolls everything back. The order e-mail and the
+        catalog cache invalidation happen only after commit.
 
         Args:
+            data: addresses, shipping method and voucher code (None: none of them).
             idempotency: the request's `Idempotency-Key` and fingerprint; a retry of the same request
                 returns the order the first one placed, whatever the cart holds now (IdempotencyService).
 
@@ -97,6 +114,10 @@ class OrderService:
 
         Raises:
             EmptyCartError: the cart is empty (and the key replays nothing).
+            InvalidInputError: a line requires shipping and `shipping_address` or `shipping_method`
+                is missing (code "shipping_required"); an address, method or voucher the quote refuses (see
+                `CheckoutService.quote`, `VoucherService.redeem`); an unknown billing address
+                (attr "billing_address").
             InsufficientStockError: a line asks for more than is in stock; nothing changed.
             ProductUnavailableError: a line's product was deleted or deactivated; nothing changed.
             IdempotencyKeyMismatchError: the key was used before for a different request.
@@ -107,58 +128,50 @@ class OrderService:
             user,
             idempotency,
             resource_type="order",
-            perform=lambda: self._checkout(user),
+            perform=lambda: self._checkout(user, data or OrderInput()),
             load=lambda order_id: self._base_queryset().get(pk=order_id),
         )
 
-    def _checkout(self, user: User) -> Order:
+    def _checkout(self, user: User, data: OrderInput) -> Order:
         cart = locked_cart(user)
-        lines = list(CartItem.objects.filter(cart=cart).order_by("variant_id").values_list("variant_id", "quantity"))
-        if not lines:
+        shipped = list(CartItem.objects.filter(cart=cart).values_list("product__requires_shipping", flat=True))
+        if not shipped:
             raise EmptyCartError("The cart is empty.", attr=None)
-
-        # A plain read for the snapshot and a fast refusal; the conditional UPDATEs of Inventory.take decide.
-        variants = (
-            with_options(
-                ProductVariant.objects.alive().filter(product__deleted_at__isnull=True, product__is_active=True)
-            )
-            .select_related("product")
-            .in_bulk([variant_id for variant_id, _ in lines])
-        )
-        order_lines = []
-        for variant_id, quantity in lines:
-            variant = variants.get(variant_id)
-            if variant is None or variant.stock < quantity:
-                self._inventory.raise_unavailable(variant_id, quantity)
-            order_lines.append(
-                OrderLine(
-                    product=variant.product,
-                    variant=variant,
-                    variant_options=option_map(variant),
-                    product_name=variant.product.name,
-                    sku=variant.sku,
-                    unit_price=variant.price,
-                    quantity=quantity,
-                    line_total=(variant.price * quantity).quantize(MONEY),
-                )
-            )
-        total = sum((line.line_total for line in order_lines), Decimal("0.00"))
-        if total > MAX_TOTAL:
+        require_shipping(any(shipped), data)
+        # The quote's own computation, with the cart locked: the order answers its figures exactly.
+        checkout = self._checkout_service.quote(user, data.checkout_input())
+        billing = self._checkout_service.address(user, data.billing_address, attr="billing_address")
+        # A fast refusal on the rows just read; the conditional UPDATEs in `_take_stock` decide.
+        for item in checkout.items:
+            product, variant = item.product, item.variant
+            if (
+                variant.deleted_at is not None
+                or product.deleted_at is not None
+                or not product.is_active
+                or variant.stock < item.quantity
+            ):
+                self._inventory.raise_unavailable(variant.pk, item.quantity)
+        if checkout.quote.total > MAX_TOTAL:
             raise InvalidInputError("The order total is too large for one order.", code="order_too_large")
 
-        order = self._create_order(user, total)
-        for line in order_lines:
+        order = self._create_order(user, order_fields(checkout, billing))
+        lines = order_lines(checkout)
+        for line in lines:
             line.order = order
-        OrderLine.objects.bulk_create(order_lines)
+        OrderLine.objects.bulk_create(lines)
         CartItem.objects.filter(cart=cart).delete()
         order = self._base_queryset().get(pk=order.pk)
         self._notifier.order_placed(order)  # sent after commit
         self._catalog_cache.products_changed()  # after commit
+        if checkout.voucher is not None:  # the voucher's row lock, then the products' (one lock order)
+            self._vouchers.redeem(checkout.voucher, order)
+        self._take_stock(sorted((item.variant_id, item.quantity) for item in checkout.items))
+        return order
 
+    def _take_stock(self, lines: list[tuple[int, int]]) -> None:
         # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
         # keeps hot variants locked for the shortest time (ascending ids: the one lock order).
         self._inventory.take(lines)  # raising rolls back the order, its lines, the emptied cart and the key
-        return order
 
     # --- reads ---------------------------------------------------------------------------
     def list_page(self, viewer: User, *, status: str | None = None, page: int, page_size: int) -> Page[Order]:
@@ -221,16 +234,16 @@ class OrderService:
         qs = self._base_queryset()
         return qs if has_staff_permission(viewer, "core.view_order") else qs.filter(user=viewer)
 
-    def _create_order(self, user: User, total: Decimal) -> Order:
+    @staticmethod
+    def _create_order(user: User, fields: dict) -> Order:
         for attempt in range(5):
             try:
                 with transaction.atomic():
                     return Order.objects.create(
                         number=new_order_number(),
                         user=user,
-                        total=total,
-                        currency=self._currency,
                         expires_at=payment_deadline(),  # placed + ORDER_PAYMENT_TIMEOUT_MIN (expiry.py)
+                        **fields,
                     )
             except IntegrityError:  # an order number collision (~1 in 10^12): draw again
                 if attempt == 4:

@@ -29,11 +29,12 @@ def money(amount: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class LineInput:
-    """A cart line to price: what it is (`ref`, e.g. a variant id), how many, at what unit price."""
+    """A cart line to price: what it is (`ref`, the product id; `variant`, its variant id), how many, at what price."""
 
     ref: int
     quantity: int
     unit_price: Decimal
+    variant: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class PricedLine:
     discount: Decimal
     tax_rate: Decimal
     tax_amount: Decimal
+    variant: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def price(
             discount=share,
             tax_rate=tax_rate,
             tax_amount=tax_of(total - share, tax_rate, included=prices_include_tax),
+            variant=line.variant,
         )
         for line, total, share in zip(lines, totals, shares, strict=True)
     ]

@@ -29,32 +29,44 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
-def line_paid_total(line: OrderLine) -> Decimal:
-    """What the customer paid for a whole order line (Decimal, order currency).
+def tax_added(order: Order) -> bool:
+    """True when the order's tax was added on top of its prices (PRICES_INCLUDE_TAX was false when placed).
 
-    The line total as stored on the order (snapshotted at checkout, never today's prices). When
-    order lines store their tax and discount share (checkout issue), this becomes
-    `line_total + tax_amount - discount_amount` here and nowhere else.
+    Read off the stored figures (`total = subtotal - discount + shipping + tax` only then), so a
+    later change of the setting never changes what an old order's refunds give back.
     """
-    return line.line_total
+    figures = order.subtotal - order.discount_total + order.shipping_total
+    return order.tax_total > ZERO and order.total == figures + order.tax_total
+
+
+def line_paid_total(line: OrderLine, *, with_tax: bool = False) -> Decimal:
+    """What the customer paid for a whole order line (Decimal, order currency), from its stored figures.
+
+    `line_total - discount_amount` (the line's share of a voucher), plus `tax_amount` when the tax
+    was added on top of the prices (`with_tax`, see `tax_added`); never today's prices.
+    """
+    paid = line.line_total - line.discount_amount
+    return paid + line.tax_amount if with_tax else paid
 
 
 def shipping_paid(order: Order) -> Decimal:
-    """What the customer paid for shipping (Decimal, order currency): the order's stored shipping total.
+    """What the customer paid for shipping (Decimal, order currency): the stored shipping total, plus the
+    tax on it when tax was added on top (the order's tax total less its lines' tax)."""
+    shipping = order.shipping_total or ZERO
+    if shipping and tax_added(order):
+        lines_tax = order.lines.aggregate(total=Sum("tax_amount"))["total"] or ZERO
+        shipping += order.tax_total - lines_tax
+    return shipping
 
-    Orders that store no shipping total (placed before shipping existed) paid none.
-    """
-    return getattr(order, "shipping_total", None) or ZERO
 
-
-def line_refund_amount(line: OrderLine, quantity: int, already_refunded: int) -> Decimal:
+def line_refund_amount(line: OrderLine, quantity: int, already_refunded: int, *, with_tax: bool = False) -> Decimal:
     """What refunding `quantity` more units of a line gives back, when `already_refunded` units were.
 
     The line's paid total per unit times the quantity, half-up to the cent, cut so that every
     refund of the line together gives back exactly its paid total: the amount is
     `round(paid × (r + q) / Q) − round(paid × r / Q)` (Q the line's quantity, r already refunded).
     """
-    paid = line_paid_total(line)
+    paid = line_paid_total(line, with_tax=with_tax)
 
     def upto(units: int) -> Decimal:
         return (paid * units / line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -218,7 +230,7 @@ class RefundService:
             .annotate(units=Sum("quantity"))
             .values_list("order_line", "units")
         )
-        result = []
+        result, with_tax = [], tax_added(order)
         for item in sorted(wanted, key=lambda item: item.line):
             line = lines.get(item.line)
             if line is None:
@@ -233,7 +245,7 @@ class RefundService:
                     code="exceeds_refundable",
                     attr="lines",
                 )
-            result.append((line, item.quantity, line_refund_amount(line, item.quantity, already)))
+            result.append((line, item.quantity, line_refund_amount(line, item.quantity, already, with_tax=with_tax)))
         return result
 
     @staticmethod

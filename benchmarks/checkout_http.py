@@ -1,0 +1,220 @@
+"""The HTTP checkout benchmark of issue 12 (run through benchmarks/checkout_contention.py --mode http)."""
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY = "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+TAG = "ckbench"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def start_gunicorn(args) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:args.port with production settings (as benchmarks/run.py starts it)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "THROTTLE_RATE_ANON": "1000000/s",
+        "THROTTLE_RATE_USER": "1000000/s",
+        "LOG_LEVEL": "WARNING",
+        "ACCESS_LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE_S": "600",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "CACHE_KEY_PREFIX": f"{TAG}{args.port}",
+        # As deployed: events go to a broker for the workers (none runs here; the queue is dropped at
+        # the end) instead of running e-mails and webhooks inline after each commit ("embedded" mode).
+        "CELERY_BROKER_URL": args.broker,
+        "CELERY_TASK_DEFAULT_QUEUE": f"{TAG}-queue",
+    }
+    cmd = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+        "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.gunicorn_threads),
+        "--keep-alive", "30", "--log-level", "warning", "--reuse-port",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def main_http(args) -> None:
+    os.environ["SECRET_KEY"] = SECRET_KEY  # the tokens minted here must verify on the server
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Min, Sum
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from apps.core.models.accounts import User
+    from apps.core.models.catalog import Category, Product, ProductVariant
+    from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
+    from apps.core.models.shipping import Address, ShippingMethod, TaxRate
+    from apps.core.models.shopping import Cart, CartItem, Order, OrderLine
+    from apps.core.services.catalog.variant_sync import default_variant
+
+    call_command("migrate", verbosity=0)
+    cleanup = _cleanup(Category, Product, User, Order, Cart, Voucher, VoucherUse, ShippingMethod, Address)
+    cleanup()
+    category = Category.objects.create(name=f"{TAG}-cat", slug=f"{TAG}-cat")
+    products = [
+        Product.objects.create(
+            name=f"{TAG} {i}", slug=f"{TAG}-{i}", sku=f"{TAG.upper()}-{i}", price=Decimal("9.99") + i,
+            stock=100_000, category=category, requires_shipping=True,
+        )
+        for i in range(30)
+    ]  # fmt: skip
+    for product in products:  # the interim bridge: a product's default variant mirrors it
+        ProductVariant.objects.get_or_create(
+            product=product, is_default=True, defaults={"sku": product.sku, "price": product.price, "stock": 100_000}
+        )
+    variants = {p.pk: default_variant(p.pk).pk for p in products}
+    method = ShippingMethod.objects.create(name=f"{TAG} courier", price=Decimal("4.99"), countries=["GB"])
+    TaxRate.objects.get_or_create(country="GB", region="", defaults={"rate": Decimal("0.2000")})
+    voucher = Voucher.objects.create(
+        code=f"{TAG.upper()}10", type=VoucherType.PERCENTAGE, value=Decimal("10"), usage_limit=1_000_000
+    )
+    customers = []
+    for c in range(args.customers):
+        user = User.objects.create_user(email=f"c{c}@{TAG}.example")
+        address = Address.objects.create(
+            user=user, full_name=f"Customer {c}", line1=f"{c + 1} Baker Street", city="London",
+            postal_code="NW1 6XE", country="GB",
+        )  # fmt: skip
+        cart, _ = Cart.objects.get_or_create(user=user)
+        customers.append((user, address, cart, str(AccessToken.for_user(user))))
+    connection.close()
+
+    server = start_gunicorn(args)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(args.customers)
+
+    def customer(index: int) -> None:
+        user, address, cart, token = customers[index]
+        body = json.dumps(
+            {"shipping_address": address.pk, "shipping_method": method.pk, "voucher_code": voucher.code.lower()}
+        )
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        mine, seen = [], {}
+        try:
+            barrier.wait()
+            for n in range(args.orders_per_customer):
+                picks = [products[(index * 7 + n * 3 + k) % len(products)] for k in range(3)]
+                CartItem.objects.bulk_create(
+                    [CartItem(cart=cart, product=p, variant_id=variants[p.pk], quantity=1 + k) for k, p in
+                     enumerate(picks)]
+                )  # fmt: skip
+                start = time.perf_counter()
+                conn.request("POST", "/api/orders/", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                mine.append(time.perf_counter() - start)
+                seen[response.status] = seen.get(response.status, 0) + 1
+                if response.status != 201:
+                    CartItem.objects.filter(cart=cart).delete()
+        finally:
+            conn.close()
+            connection.close()
+            with lock:
+                latencies.extend(mine)
+                for status, count in seen.items():
+                    statuses[status] = statuses.get(status, 0) + count
+
+    try:
+        began = time.perf_counter()
+        pool = [threading.Thread(target=customer, args=(i,)) for i in range(args.customers)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    orders = Order.objects.filter(user__email__endswith=f"@{TAG}.example")
+    sums = orders.aggregate(
+        total=Sum("total"), shipping=Sum("shipping_total"), tax=Sum("tax_total"), discount=Sum("discount_total")
+    )
+    line_sum = OrderLine.objects.filter(order__in=orders).aggregate(s=Sum("line_total"))["s"] or Decimal("0")
+    placed = orders.count()
+    discounted = orders.filter(voucher=voucher, discount_total__gt=0).count()
+    voucher.refresh_from_db()
+    min_stock = min(
+        Product.objects.filter(category=category).aggregate(m=Min("stock"))["m"],
+        ProductVariant.objects.filter(product__category=category).aggregate(m=Min("stock"))["m"],
+    )
+    each_identity = all(
+        o.total == o.subtotal - o.discount_total + o.shipping_total + o.tax_total
+        for o in orders.only("total", "subtotal", "discount_total", "shipping_total", "tax_total")
+    )
+    checks = {
+        "stock never negative": min_stock >= 0,
+        "voucher uses = discounted orders": voucher.used_count
+        == discounted
+        == VoucherUse.objects.filter(voucher=voucher).count()
+        == placed,
+        "sum(totals) = sum(lines) + shipping + tax - discounts": sums["total"]
+        == line_sum + sums["shipping"] + sums["tax"] - sums["discount"],
+        "every order: total = subtotal - discount + shipping + tax": each_identity,
+    }
+    print(
+        f"checkout over HTTP: {args.customers} customers x {args.orders_per_customer} orders of 3 lines "
+        f"(address, shipping method, voucher, GB tax); gunicorn {args.workers} workers x {args.gunicorn_threads} "
+        f"threads; broker {args.broker or 'none (embedded)'}; {os.cpu_count()} cores shared with other work"
+    )
+    print(f"statuses: {dict(sorted(statuses.items()))}; placed {placed} in {elapsed:.2f} s")
+    print(
+        f"orders/s {placed / elapsed:.1f}   p50 {1000 * statistics.median(latencies):.1f} ms   "
+        f"p95 {1000 * percentile(latencies, 0.95):.1f} ms   p99 {1000 * percentile(latencies, 0.99):.1f} ms"
+    )
+    for name, ok in checks.items():
+        print(f"check: {name}: {ok}")
+    cleanup()
+    if args.broker.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(args.broker).delete(f"{TAG}-queue")
+
+
+def _cleanup(Category, Product, User, Order, Cart, Voucher, VoucherUse, ShippingMethod, Address):  # noqa: N803
+    def run() -> None:
+        users = User.objects.filter(email__endswith=f"@{TAG}.example")
+        VoucherUse.objects.filter(user__in=users).delete()
+        Order.objects.filter(user__in=users).delete()
+        Cart.objects.filter(user__in=users).delete()
+        Address.objects.filter(user__in=users).delete()
+        users.delete()
+        Voucher.objects.filter(code__startswith=TAG.upper()).delete()
+        ShippingMethod.objects.filter(name__startswith=TAG).delete()
+        Product.objects.filter(category__slug=f"{TAG}-cat").delete()
+        Category.objects.filter(slug=f"{TAG}-cat").delete()
+
+    return run

@@ -34,7 +34,12 @@ def failing_product_service(container):
         def list_page(self, *args, **kwargs):
             raise RuntimeError("secret internal detail")
 
-    broken = providers.Factory(Broken, lister=container.product_lister, catalog_cache=container.catalog_cache)
+    broken = providers.Factory(
+        Broken,
+        lister=container.product_lister,
+        catalog_cache=container.catalog_cache,
+        variants=container.variant_service,
+    )
     with container.product_service.override(broken):
         yield
 

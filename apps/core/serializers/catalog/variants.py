@@ -30,7 +30,8 @@ class OptionMapField(serializers.DictField):
     """`{option type slug: value}` (a fixed example keeps generated clients deterministic)."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(child=serializers.CharField(max_length=64), **kwargs)
+        # Blank values pass here and are refused by the service as an unknown option (one error code).
+        super().__init__(child=serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=False), **kwargs)
 
 
 class OptionValueOutputSerializer(serializers.ModelSerializer):

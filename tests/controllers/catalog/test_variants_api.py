@@ -216,3 +216,11 @@ def test_low_stock_pages(catalog_client):
     page = catalog_client.get("/api/inventory/low-stock/", {"page_size": 2}).json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
     assert Product.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "options", [{"size": {"nested": True}}, {"color": 7}, {"size": "x" * 65}, {"size": "S\x00"}, {"si\x00ze": "S"}]
+)
+def test_options_no_option_can_have_are_400(catalog_client, tee, options):
+    body = {"sku": "TEE-BAD", "price": "1.00", "options": options}
+    assert_envelope(catalog_client.post(variants_url(tee), body, format="json"), 400, code="unknown_option")

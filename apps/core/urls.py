@@ -69,11 +69,6 @@ urlpatterns = [
         variants.OptionValueCollectionController.as_view(),
         name="option-type-values",
     ),
-    path(
-        "option-types/<int:type_id>/values/<int:value_id>/",
-        variants.OptionValueItemController.as_view(),
-        name="option-type-value-detail",
-    ),
     path("inventory/low-stock/", variants.LowStockController.as_view(), name="inventory-low-stock"),
     path("cart/", cart.CartController.as_view(), name="cart"),
     path("cart/items/", cart.CartItemCollectionController.as_view(), name="cart-item-list"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
+from apps.core.exceptions import OptionInUseError
 from apps.core.models.catalog import OptionType, Product, ProductVariant
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, ProductFactory, UserFactory, sizes
@@ -74,13 +75,17 @@ def test_duplicate_value_is_409(catalog_client):
     assert_envelope(response, 409, code="unique", attr="value")
 
 
-def test_deleting_a_type_or_value_in_use_is_409(catalog_client, tee):
+def test_deleting_a_type_or_value_in_use_is_refused(catalog_client, container, tee):
     size = OptionType.objects.get(slug="size")
-    in_use = size.values.get(value="S")
-    unused = size.values.get(value="L")
-    assert_envelope(catalog_client.delete(f"{TYPES}{size.pk}/"), status=409, code="option_in_use")
-    assert_envelope(catalog_client.delete(f"{TYPES}{size.pk}/values/{in_use.pk}/"), status=409, code="option_in_use")
-    assert catalog_client.delete(f"{TYPES}{size.pk}/values/{unused.pk}/").status_code == 204
+    in_use, unused = size.values.get(value="S"), size.values.get(value="L")
+    assert_envelope(catalog_client.delete(f"{TYPES}{size.pk}/"), 409, code="option_in_use")
+    service = container.option_type_service()
+    with pytest.raises(OptionInUseError):  # values are deleted in the admin, through this rule
+        service.delete_value(size.pk, in_use.pk)
+    service.delete_value(size.pk, unused.pk)
+    assert list(size.values.values_list("value", flat=True)) == ["S", "M"]
+    unused_type = catalog_client.post(TYPES, {"name": "Material", "values": ["cotton"]}, format="json").json()
+    assert catalog_client.delete(f"{TYPES}{unused_type['id']}/").status_code == 204
 
 
 def test_option_type_writes_need_the_catalog_role(api_client, customer_client):
@@ -211,3 +216,11 @@ def test_low_stock_pages(catalog_client):
     page = catalog_client.get("/api/inventory/low-stock/", {"page_size": 2}).json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
     assert Product.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "options", [{"size": {"nested": True}}, {"color": 7}, {"size": "x" * 65}, {"size": "S\x00"}, {"si\x00ze": "S"}]
+)
+def test_options_no_option_can_have_are_400(catalog_client, tee, options):
+    body = {"sku": "TEE-BAD", "price": "1.00", "options": options}
+    assert_envelope(catalog_client.post(variants_url(tee), body, format="json"), 400, code="unknown_option")

@@ -1,8 +1,8 @@
 """Option types, product variants and the low-stock list.
 
 `/api/option-types/`, `/api/option-types/{id}/`, `/api/option-types/{id}/values/`,
-`/api/option-types/{id}/values/{value_id}/`, `/api/products/{id}/variants/`,
-`/api/products/{id}/variants/{variant_id}/`, `/api/inventory/low-stock/`.
+`/api/products/{id}/variants/`, `/api/products/{id}/variants/{variant_id}/`, `/api/inventory/low-stock/`.
+(Option values are deleted in the admin, which refuses values variants use.)
 """
 
 from dependency_injector.wiring import Provide, inject
@@ -135,28 +135,6 @@ class OptionValueCollectionController(APIView):
         data = body.validated_data
         value = service.add_value(type_id, data["value"], slug=data.get("slug"), position=data.get("position"))
         return Response(OptionValueOutputSerializer(value).data, status=status.HTTP_201_CREATED)
-
-
-class OptionValueItemController(APIView):
-    """`/api/option-types/{id}/values/{value_id}/`"""
-
-    permission_classes = [model_permissions("optionvalue", public_reads=True)]
-
-    @extend_schema(
-        tags=["variants"],
-        summary="Delete an option value (staff); 409 while variants use it",
-        responses={204: None, 409: E, **ITEM_ERRORS},
-    )
-    @inject
-    def delete(
-        self,
-        request: Request,
-        type_id: int,
-        value_id: int,
-        service: OptionTypeService = Provide[Container.option_type_service],
-    ):
-        service.delete_value(type_id, value_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VariantCollectionController(APIView):

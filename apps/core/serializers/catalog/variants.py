@@ -30,7 +30,25 @@ class OptionMapField(serializers.DictField):
     """`{option type slug: value}` (a fixed example keeps generated clients deterministic)."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(child=serializers.CharField(max_length=64), **kwargs)
+        super().__init__(child=serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=False), **kwargs)
+
+    def to_internal_value(self, data) -> dict[str, str]:
+        """`{slug: value}`; an entry that cannot name an option (not a string, too long, NUL) is `unknown_option`.
+
+        Raises:
+            ValidationError: not an object (code "not_a_dict"), more than 20 entries ("max_length"), or an
+                entry no option can have (code "unknown_option", attr "options").
+        """
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected an object of option type slug -> value.", code="not_a_dict")
+        if len(data) > 20:
+            raise serializers.ValidationError("At most 20 options.", code="max_length")
+        for key, value in data.items():
+            if not isinstance(value, str) or len(value) > 64 or "\x00" in value or "\x00" in str(key):
+                raise serializers.ValidationError(
+                    "Each option is an option type slug and one of its values (a string).", code="unknown_option"
+                )
+        return {str(key): value for key, value in data.items()}
 
 
 class OptionValueOutputSerializer(serializers.ModelSerializer):

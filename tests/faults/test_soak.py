@@ -76,8 +76,10 @@ class Soak:
     (enough worker exits happened to be worth asserting on).
     """
 
-    def __init__(self, port: int, product_ids: list[int], duration_s: float) -> None:
-        self.port, self.product_ids = port, product_ids
+    def __init__(self, port: int, products: list[list[int]], duration_s: float) -> None:
+        self.port = port
+        self.product_ids = [product_id for product_id, _ in products]
+        self.variant_ids = [variant_id for _, variant_id in products]  # what buyers put in their carts
         self.started = time.monotonic()
         self.elapsed_s = 0.0
         self.deadline = self.started + duration_s
@@ -140,8 +142,8 @@ class Soak:
                 token = body.get("access") if isinstance(body, dict) else None
                 if token is None:
                     continue
-            product = self.product_ids[(i * 7 + n) % len(self.product_ids)]
-            self._call(client, "POST", "/api/cart/items/", 201, body={"product": product, "quantity": 1}, token=token)
+            variant = self.variant_ids[(i * 7 + n) % len(self.variant_ids)]
+            self._call(client, "POST", "/api/cart/items/", 201, body={"variant": variant, "quantity": 1}, token=token)
             status, _ = self._call(client, "POST", "/api/orders/", 201, body={}, token=token)
             with self.lock:
                 self.orders += status == 201
@@ -149,9 +151,9 @@ class Soak:
             self.reused += client.reused
 
 
-def _prepare(database_url: str) -> list[int]:
-    """Add a catalog of 2,000 products to the seeded database, every product well stocked and digital (no
-    address needed at checkout); returns the ids."""
+def _prepare(database_url: str) -> list[list[int]]:
+    """Add a catalog of 2,000 products to the seeded database, every variant well stocked and every product
+    digital (no address needed at checkout); returns [product id, its first live variant id] pairs."""
     env = base_env(DATABASE_URL=database_url)
     manage("seed_catalog", "--products", "2000", "--no-progress", env=env)
     code = (
@@ -159,12 +161,16 @@ def _prepare(database_url: str) -> list[int]:
         "qs = Product.objects.filter(deleted_at__isnull=True, is_active=True);"
         "ProductVariant.objects.filter(product__in=qs).update(stock=1_000_000);"
         "qs.update(stock=1_000_000, requires_shipping=False);"  # digital: a buyer's checkout needs no address
-        " print(list(qs.order_by('id').values_list('id', flat=True)[:200]))"
+        "rows = qs.order_by('id').values_list('id', flat=True)[:200];"
+        "first = {};"
+        "[first.setdefault(p, v) for p, v in ProductVariant.objects.filter(product_id__in=list(rows),"
+        " deleted_at__isnull=True).order_by('product_id', 'id').values_list('product_id', 'id')];"
+        " print([[p, first[p]] for p in rows])"
     )
     return json.loads(manage("shell", "-c", code, env=env).stdout.strip().splitlines()[-1])
 
 
-def _soak(server, product_ids: list[int], duration_s: float, *, readers: int, buyers: int) -> Soak:
+def _soak(server, product_ids: list[list[int]], duration_s: float, *, readers: int, buyers: int) -> Soak:
     """Run the load; return it with the worker boots seen in the log (`boots`) and worker pids seen (`pids`)."""
     boots_before = server.log().count("Booting worker")
     soak = Soak(server.port, product_ids, duration_s)

@@ -47,6 +47,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps as django_apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache.backends.dummy import DummyCache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -321,7 +322,10 @@ def _plans(statements: list[str]) -> tuple[str, bool]:
 def uncached_product_service() -> ProductService:
     """A ProductService whose cache stores nothing (every read builds, counts included)."""
     cache = VersionedCache(DummyCache("bench", {}), 1)
-    return ProductService(ProductLister(cache, settings.PRODUCT_COUNT_EXACT_LIMIT), CatalogCache(cache))
+    container = django_apps.get_app_config("core").container
+    return container.product_service(
+        lister=ProductLister(cache, settings.PRODUCT_COUNT_EXACT_LIMIT), catalog_cache=CatalogCache(cache)
+    )
 
 
 def sql_floor(filters, page, cursor) -> tuple[dict, str, bool]:

@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps as django_apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache.backends.dummy import DummyCache  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -35,7 +36,7 @@ from django.db import connection  # noqa: E402
 from apps.core.infra.versioned_cache import VersionedCache  # noqa: E402
 from apps.core.services.catalog import CatalogCache, ProductLister  # noqa: E402
 from apps.core.services.catalog.product_search import typo_budget  # noqa: E402
-from apps.core.services.catalog.products import ProductFilters, ProductService  # noqa: E402
+from apps.core.services.catalog.products import ProductFilters  # noqa: E402
 
 
 def damaged(word: str, rng: random.Random) -> str:
@@ -76,7 +77,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     args = parser.parse_args()
     cache = VersionedCache(DummyCache("bench", {}), 1)
-    service = ProductService(ProductLister(cache, settings.PRODUCT_COUNT_EXACT_LIMIT), CatalogCache(cache))
+    service = django_apps.get_app_config("core").container.product_service(
+        lister=ProductLister(cache, settings.PRODUCT_COUNT_EXACT_LIMIT), catalog_cache=CatalogCache(cache)
+    )
     print(f"{service.list_page(ProductFilters(), page=1, page_size=1).count} public products")
     everything: list[float] = []
     empty_typos = 0

@@ -9,7 +9,7 @@ from django.conf import settings
 from apps.core.management.demo_orders import DEMO_OUTCOMES, baskets_from_carts, create_demo_orders
 from apps.core.models.payments import Payment, PaymentStatus
 from apps.core.models.shopping import Order, OrderStatus
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, ProductVariantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,17 @@ def test_real_dummyjson_carts_parse():
     baskets = baskets_from_carts(path, limit=3)
     assert len(baskets) == 3
     assert all(quantity >= 1 for basket in baskets for _, quantity in basket)
+
+
+def test_a_product_with_sizes_is_ordered_in_its_default_variant(tmp_path):
+    # given a demo product that has several sizes (its default one in stock)
+    frock = ProductFactory(name="Blue Frock", stock=4, default_variant=None)
+    small = ProductVariantFactory(product=frock, sku="FROCK-S", stock=2, option_signature="1")
+    medium = ProductVariantFactory(product=frock, sku="FROCK-M", stock=2, is_default=True, option_signature="2")
+    path = tmp_path / "carts.json"
+    path.write_text(json.dumps([{"id": 1, "products": [{"title": "Blue Frock", "quantity": 1}]}]))
+    # when the demo orders are made, the basket is not skipped: it takes the default variant
+    (order,) = create_demo_orders(UserFactory(), path)
+    assert [(line.variant_id, line.sku, line.quantity) for line in order.lines.all()] == [(medium.pk, "FROCK-M", 1)]
+    small.refresh_from_db()
+    assert small.stock == 2

@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from apps.core.exceptions import ServiceError
 from apps.core.management.demo_checkout import demo_order_input, load_demo_checkout
 from apps.core.models.accounts import User
-from apps.core.models.catalog import Product
+from apps.core.models.catalog import Product, ProductVariant
 from apps.core.models.shopping import Order, OrderStatus
 from apps.core.services.payments import SandboxGateway
 
@@ -87,9 +87,15 @@ def create_demo_orders(customer: User, carts_file: Path | None) -> list[Order]:
             try:
                 carts.clear(customer)
                 for product, quantity in basket:
-                    on_hand = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
-                    if on_hand:  # earlier demo orders may have taken some of it
-                        carts.add_item(customer, product.pk, min(quantity, on_hand))
+                    # its default variant first (a demo product may have sizes or colours), one still in stock
+                    variant = (
+                        ProductVariant.objects.filter(product_id=product.pk, deleted_at__isnull=True, stock__gt=0)
+                        .order_by("-is_default", "id")
+                        .values_list("pk", "stock")
+                        .first()
+                    )
+                    if variant:  # earlier demo orders may have taken some of it
+                        carts.add_item(customer, product.pk, min(quantity, variant[1]), variant_id=variant[0])
                 # an address, the method serving it, and WELCOME10 on the first order (once per customer)
                 order, _ = orders_service.place_order(customer, demo_order_input(customer, with_voucher=not created))
                 if outcome != OrderStatus.PENDING:

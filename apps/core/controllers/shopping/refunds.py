@@ -48,7 +48,8 @@ class OrderRefundCollectionController(APIView):
         tags=["refunds"],
         summary="Refund a paid order, per line and quantity (staff)",
         description="Gives back, through the order's payment gateway, each line's paid amount per unit × "
-        "quantity (the line total as stored on the order), plus what was paid for shipping when `shipping` "
+        "quantity (the line total as stored on the order, less its share of the discount, plus its tax when tax "
+        "was added on top of the prices), plus what was paid for shipping (with its tax) when `shipping` "
         "is true (once per order). `restock` puts the units back in stock. The order becomes "
         "`partially_refunded`, or `refunded` once everything paid was given back. Refunds never exceed what "
         "was paid, also when sent concurrently. A refund the gateway declines is a 409 and changes nothing.",

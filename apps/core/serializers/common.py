@@ -1,5 +1,8 @@
 """Shared serializers: the error envelope, the paginated envelope, page parameters."""
 
+import decimal
+from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
@@ -89,3 +92,21 @@ def page_of(item_serializer: type[serializers.Serializer]) -> type[serializers.S
 ERROR_RESPONSES = {
     400: ErrorResponseSerializer,
 }
+
+
+def utc_timestamp(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it with USE_TZ and UTC: ISO 8601, "+00:00" as "Z" (None stays None)."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def decimal_string(value: Decimal, places: int, max_digits: int) -> str:
+    """A Decimal as DRF's DecimalField(max_digits, decimal_places=places) writes it: a fixed-point string."""
+    context = _CONTEXTS.get(max_digits) or _CONTEXTS.setdefault(max_digits, decimal.Context(prec=max_digits))
+    return f"{value.quantize(_EXPONENTS[places], context=context):f}"
+
+
+_CONTEXTS: dict[int, decimal.Context] = {}
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}

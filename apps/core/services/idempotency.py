@@ -72,7 +72,6 @@ class IdempotentRequest:
 class IdempotencyService:
     """Runs an action at most once per (user, Idempotency-Key) and replays its result afterwards."""
 
-    @transaction.atomic
     def run(
         self,
         user: User,
@@ -102,8 +101,19 @@ class IdempotencyService:
             ConflictError: `idempotency_key_in_use`, a concurrent request holds the key (409).
             Whatever `perform` raises; the key is then not recorded.
         """
-        if request is None:
+        if request is None:  # nothing to record: the caller's transaction alone (no savepoint round trips)
             return perform(), True
+        with transaction.atomic():
+            return self._run_once(user, request, resource_type, perform, load)
+
+    def _run_once(
+        self,
+        user: User,
+        request: IdempotentRequest,
+        resource_type: str,
+        perform: Callable[[], T],
+        load: Callable[[int], T],
+    ) -> tuple[T, bool]:
         earlier = self._replay(user, request, load)
         if earlier is not None:
             return earlier, False

@@ -170,3 +170,25 @@ def test_admin_shows_the_order_figures_and_snapshots_read_only(cart, choices, ad
         assert text in page
     assert 'name="shipping_address"' not in page  # read-only: shown, never an input
     assert 'name="subtotal"' not in page
+
+
+def test_fast_order_representation_equals_drf_generic_output(cart, choices):
+    from apps.core.models.shopping import OrderLine
+    from apps.core.serializers.shopping import OrderOutputSerializer
+
+    placed = cart.post(ORDERS, choices, format="json").json()  # shipping, billing, voucher, tax
+    OrderLine.objects.filter(order_id=placed["id"]).order_by("id").filter(pk=placed["items"][0]["id"]).update(
+        variant=None, variant_options={"size": "M"}
+    )  # a line whose variant row is gone
+    bare = ProductFactory(price=Decimal("2.50"), stock=5)  # no shipping: no address, method or voucher
+    CartItemFactory(cart__user=cart.user, product=bare, quantity=2)
+    plain = cart.post(ORDERS, {}, format="json").json()
+    assert plain["shipping_address"] is None
+    assert plain["shipping_method"] is None
+    for order in Order.objects.filter(pk__in=[placed["id"], plain["id"]]).prefetch_related("lines"):
+        serializer = OrderOutputSerializer(order)
+        fast = serializer.data
+        assert fast == serializer.generic_representation(order)
+        assert list(fast) == list(serializer.generic_representation(order))  # the same field order too
+    order = Order.objects.prefetch_related("lines").get(pk=placed["id"])
+    assert OrderOutputSerializer(order).data["items"][0]["variant"] is None

@@ -47,6 +47,29 @@ def test_take_is_all_or_nothing(container, inventory):
     assert (small.stock, product.stock) == (10, 14)
 
 
+@pytest.mark.parametrize("one_trip", [True, False], ids=["one_trip", "one_by_one"])
+def test_both_take_paths_give_the_same_outcome(container, inventory, monkeypatch, one_trip):
+    # PostgreSQL sends the take as one round trip; SQLite (and server-side binding) a statement per row
+    from apps.core.infra.db import batch
+    from apps.core.services.catalog import inventory as inventory_module
+
+    if one_trip and not batch.batched():
+        pytest.skip("one round trip needs PostgreSQL with client-side binding")
+    monkeypatch.setattr(inventory_module, "batched", lambda: one_trip)
+    product, small, medium = two_sizes(container, 10, 6)
+    inventory.take([(medium.pk, 1), (small.pk, 2)])  # 6 -> 5 crosses the threshold (5)
+    with pytest.raises(InsufficientStockError) as error:
+        inventory.take([(small.pk, 1), (medium.pk, 9)])
+    assert (error.value.variant_id, error.value.available) == (medium.pk, 5)
+    small.refresh_from_db(), medium.refresh_from_db(), product.refresh_from_db()
+    assert (small.stock, medium.stock, product.stock) == (8, 5, 13)
+    lows = Event.objects.filter(type=EventType.STOCK_LOW).values_list("payload__variant_id", flat=True)
+    assert list(lows) == [medium.pk]
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+    with pytest.raises(ProductUnavailableError):
+        inventory.take([(small.pk, 1)])
+
+
 def test_take_refuses_an_inactive_product(container, inventory):
     product, small, _ = two_sizes(container, 10, 4)
     Product.objects.filter(pk=product.pk).update(is_active=False)

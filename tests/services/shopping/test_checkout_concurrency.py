@@ -115,6 +115,32 @@ def test_concurrent_multi_line_checkouts_do_not_deadlock(container):
     assert set(Product.objects.values_list("stock", flat=True)) == {0}
 
 
+def test_checkouts_and_cart_adds_of_the_same_variants_do_not_deadlock(container):
+    # checkouts lock their variant rows while other customers put the same variants in their carts:
+    # the cart lines' foreign key checks (KEY SHARE) must not deadlock with the checkouts' locks
+    products = [ProductFactory(stock=1000, requires_shipping=False) for _ in range(3)]
+    buyers, browsers = [UserFactory() for _ in range(6)], [UserFactory() for _ in range(6)]
+    for i, buyer in enumerate(buyers):
+        for product in products[i % 3 :] + products[: i % 3]:  # the same rows, in different orders
+            CartItemFactory(cart__user=buyer, product=product, quantity=1)
+    cart = container.cart_service()
+
+    def browse(user) -> None:
+        for product in products:
+            cart.add_item(user, product.pk, 1)
+
+    jobs = [lambda b=buyer: container.order_service().place_order(b) for buyer in buyers]
+    jobs += [lambda u=user: browse(u) for user in browsers]
+    outcomes = run_concurrently(jobs)
+
+    assert Counter(outcomes) == {"ok": len(jobs)}
+    assert sorted(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("stock", flat=True)) == [
+        994,
+        994,
+        994,
+    ]
+
+
 def test_two_concurrent_cancels_restore_stock_once(container):
     product = ProductFactory(stock=10)
     buyer = UserFactory()

@@ -1,7 +1,6 @@
 """Product serializers: the list query, writes, and what clients read."""
 
 import decimal
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from apps.core.models.catalog import Category, Product, ProductStatus
 from apps.core.serializers.catalog.images import MainImageSerializer, ProductImageOutputSerializer, media_url
 from apps.core.serializers.catalog.product_filters import OptionParamsMixin
 from apps.core.serializers.catalog.variants import VariantOutputSerializer
-from apps.core.serializers.common import PageQuerySerializer, page_of
+from apps.core.serializers.common import PageQuerySerializer, page_of, utc_timestamp
 from apps.core.services.catalog import ORDERINGS, attach_main_images
 
 _STATUS = "(?:" + "|".join(ProductStatus.values) + ")"
@@ -280,13 +279,6 @@ _RATING_CONTEXT = decimal.Context(prec=3)
 _PRICE_CONTEXT = decimal.Context(prec=10)
 
 
-def _timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _main_image(p: Product) -> dict | None:
     """`{url, thumbnail_url}` of the main image named by the row's `main_image_name`, or None."""
     if not p.main_image_name:
@@ -315,8 +307,8 @@ def _fast_representation(p: Product) -> dict:
         "rating": None if p.rating is None else f"{p.rating.quantize(_CENT, context=_RATING_CONTEXT):f}",
         "review_count": p.review_count,
         "main_image": _main_image(p),
-        "created_at": _timestamp(p.created_at),
-        "updated_at": _timestamp(p.updated_at),
+        "created_at": utc_timestamp(p.created_at),
+        "updated_at": utc_timestamp(p.updated_at),
     }
 
 

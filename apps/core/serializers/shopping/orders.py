@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models.shopping import Order, OrderLine, OrderStatus
-from apps.core.serializers.common import PageQuerySerializer, WholePatchSerializer
+from apps.core.serializers.common import PageQuerySerializer, WholePatchSerializer, decimal_string, utc_timestamp
 from apps.core.serializers.shopping.checkout import AddressRefField, CheckoutInputSerializer
 
 
@@ -143,12 +143,87 @@ class OrderOutputSerializer(serializers.ModelSerializer):
         return {"id": order.shipping_method_id, "name": order.shipping_method_name}
 
     def to_representation(self, instance: Order) -> dict:
-        """The order; an address snapshot that is empty (none given) reads as null."""
+        """The order; an address snapshot that is empty (none given) reads as null.
+
+        Built directly while Meta.fields are the ones `_fast_order` knows (the same JSON as DRF's
+        generic path, which tests compare): DRF builds ~60 field objects per order, a sixth of a
+        checkout's CPU. A field added to Meta.fields switches back to the generic path.
+        """
+        if self.Meta.fields == _ORDER_FIELDS and OrderLineOutputSerializer.Meta.fields == _LINE_FIELDS:
+            return _fast_order(instance)
+        return self.generic_representation(instance)
+
+    def generic_representation(self, instance: Order) -> dict:
+        """DRF's generic path (what `to_representation` must equal)."""
         data = super().to_representation(instance)
         for name in ("shipping_address", "billing_address"):
             if not getattr(instance, name):
                 data[name] = None
         return data
+
+
+_ORDER_FIELDS = OrderOutputSerializer.Meta.fields
+_LINE_FIELDS = OrderLineOutputSerializer.Meta.fields
+_ADDRESS_FIELDS = tuple(OrderAddressSerializer().fields)
+_ORDER_MONEY = ("subtotal", "discount_total", "shipping_total", "tax_total", "total")
+_ORDER_TIMES = (
+    "created_at",
+    "updated_at",
+    "paid_at",
+    "shipped_at",
+    "delivered_at",
+    "cancelled_at",
+    "processing_at",
+    "expired_at",
+    "expires_at",
+)
+
+
+def _address(snapshot: dict | None) -> dict | None:
+    if not snapshot:
+        return None
+    fields = (name for name in _ADDRESS_FIELDS if name in snapshot)
+    return {name: None if snapshot[name] is None else str(snapshot[name]) for name in fields}
+
+
+def _fast_line(line: OrderLine) -> dict:
+    return {
+        "id": line.id,
+        "product": line.product_id,
+        "variant": None
+        if line.variant_id is None
+        else {"id": line.variant_id, "sku": line.sku, "options": line.variant_options or {}},
+        "product_name": line.product_name,
+        "sku": line.sku,
+        "unit_price": decimal_string(line.unit_price, 2, 12),
+        "quantity": line.quantity,
+        "line_total": decimal_string(line.line_total, 2, 12),
+        "tax_rate": decimal_string(line.tax_rate, 4, 5),
+        "tax_amount": decimal_string(line.tax_amount, 2, 12),
+    }
+
+
+def _fast_order(order: Order) -> dict:
+    money = {name: decimal_string(getattr(order, name), 2, 12) for name in _ORDER_MONEY}
+    method = None
+    if order.shipping_method_id is not None or order.shipping_method_name:
+        method = {"id": order.shipping_method_id, "name": order.shipping_method_name}
+    return {
+        "id": order.id,
+        "number": order.number,
+        "status": order.status,
+        "items": [_fast_line(line) for line in order.lines.all()],
+        **money,
+        "currency": order.currency,
+        "shipping_address": _address(order.shipping_address),
+        "billing_address": _address(order.billing_address),
+        "shipping_method": method,
+        "voucher_code": order.voucher_code,
+        "user": order.user_id,
+        **{name: utc_timestamp(getattr(order, name)) for name in _ORDER_TIMES},
+        "tracking_number": order.tracking_number,
+        "carrier": order.carrier,
+    }
 
 
 class OrderListQuerySerializer(PageQuerySerializer):

@@ -1,8 +1,10 @@
 """The transactional outbox: `EventService.record` inside a service's transaction, `OutboxRelay` after it.
 
-Delivery is at-least-once: the relay publishes an event, then marks it published in the same
-transaction that locked it. A crash between the two publishes it again later, which consumers
-absorb (they are idempotent by event id). A broker outage leaves rows unpublished for the sweep.
+Delivery is at-least-once: the relay publishes an event, then marks it published (the sweep in
+the transaction that locked its rows; the on-commit publish with one UPDATE, no lock: it is on
+every request path that records an event, checkout included). A crash between the two publishes
+it again later, which consumers absorb (they are idempotent by event id). A broker outage leaves
+rows unpublished for the sweep.
 """
 
 import logging
@@ -34,7 +36,12 @@ class OutboxRelay:
         self._min_age_s = min_age_s
 
     def publish(self, event_ids: Iterable) -> int:
-        """Publish these events if still unpublished (rows another relay holds are skipped).
+        """Publish events the caller's transaction just committed (the on-commit relay).
+
+        No row lock and no transaction of its own: each id goes to the broker, then one UPDATE
+        marks those published. The sweep leaves rows younger than `min_age_s` alone, so it does not
+        publish them too; were both to publish one (a publish slower than `min_age_s`), consumers
+        absorb the duplicate, as for any redelivery.
 
         Embedded mode (Celery eager, no beat) also runs the webhook retries that have fallen due,
         so a newcomer's `make run` retries failed webhooks at its next event.
@@ -42,11 +49,7 @@ class OutboxRelay:
         Returns:
             How many were handed to the broker.
         """
-        with transaction.atomic():
-            rows = Event.objects.select_for_update(skip_locked=True).filter(
-                pk__in=list(event_ids), published_at__isnull=True
-            )
-            published = self._publish(list(rows))
+        published = self._publish(list(event_ids))
         if self._tasks.eager():
             self._tasks.deliver_due()
         return published
@@ -70,7 +73,7 @@ class OutboxRelay:
                     .filter(published_at__isnull=True, created_at__lte=cutoff)
                     .order_by("created_at")[: self._batch_size]
                 )
-                published = self._publish(rows)
+                published = self._publish([row.pk for row in rows])
             total += published
             if not rows or published < len(rows):
                 return total
@@ -86,16 +89,16 @@ class OutboxRelay:
         deleted, _ = Event.objects.filter(pk__in=stale.values("pk")).delete()
         return deleted
 
-    def _publish(self, rows: list[Event]) -> int:
+    def _publish(self, event_ids: list) -> int:
         published: list = []
-        for event in rows:
+        for event_id in event_ids:
             try:
-                self._tasks.dispatch(str(event.pk))
+                self._tasks.dispatch(str(event_id))
             except Exception:  # the broker is down or refuses: keep the rest for the sweep
-                logger.warning("event not published; left in the outbox", extra={"event": str(event.pk)}, exc_info=True)
-                Event.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+                logger.warning("event not published; left in the outbox", extra={"event": str(event_id)}, exc_info=True)
+                Event.objects.filter(pk=event_id).update(attempts=F("attempts") + 1)
                 break
-            published.append(event.pk)
+            published.append(event_id)
         if published:
             Event.objects.filter(pk__in=published).update(published_at=timezone.now(), attempts=F("attempts") + 1)
         return len(published)

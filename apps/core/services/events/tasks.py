@@ -1,7 +1,7 @@
 """Celery tasks of the events domain (names `events.*`): thin entry points into the services.
 
 Each task builds its service from the app's container. Every task is safe to run twice: the
-relay's row locks, unique delivery rows, the deliveries' `SKIP LOCKED` and the e-mail receipts
+sweep's row locks, unique delivery rows, the deliveries' `SKIP LOCKED` and the e-mail receipts
 make duplicates no-ops (`acks_late` redelivers the task of a worker that died).
 """
 

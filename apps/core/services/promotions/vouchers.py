@@ -9,10 +9,24 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
+from apps.core.infra.db.batch import batched, run_batch
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
 from apps.core.models.shopping import Order
+
+# Take a use and record it in one statement (PostgreSQL): the UPDATE's row lock and re-check make
+# the usage limit exact; no row comes back when the voucher is inactive or used up.
+_REDEEM = f"""
+    WITH taken AS (
+        UPDATE {Voucher._meta.db_table} SET used_count = used_count + 1, updated_at = %s
+        WHERE id = %s AND is_active AND (usage_limit IS NULL OR used_count < usage_limit)
+        RETURNING id
+    )
+    INSERT INTO {VoucherUse._meta.db_table} (voucher_id, user_id, order_id, created_at)
+    SELECT id, %s, %s, %s FROM taken
+    RETURNING id
+"""
 
 CENT = Decimal("0.01")
 
@@ -120,18 +134,27 @@ class VoucherService:
         ends; PostgreSQL re-checks the condition against the latest committed row, so N concurrent
         checkouts of a voucher with `usage_limit` k take exactly k uses. Under that lock the
         customer's uses (VoucherUse rows, committed ones included) are counted against
-        `usage_limit_per_customer`; then the use is recorded. Lock order: the voucher before any
-        product row (checkout takes stock after this; a cancel releases the voucher before restocking).
+        `usage_limit_per_customer`; then the use is recorded (on PostgreSQL, for a voucher without a
+        per-customer limit, the update and the use are one statement). Lock order: variant rows,
+        then product rows, then the voucher (checkout takes stock before this; a cancel restocks
+        before releasing the voucher).
 
         Raises:
             InvalidInputError: attr "voucher_code", code voucher_used_up (the last use went to a
                 concurrent order, or the voucher was deactivated meanwhile) or voucher_customer_limit;
                 raising rolls the caller's transaction (the order) back.
         """
+        now = timezone.now()
+        if voucher.usage_limit_per_customer is None and batched():
+            # One statement (the use and its row) on PostgreSQL: the voucher's row lock, the hottest
+            # lock of a checkout, is then held for this round trip and the COMMIT only.
+            if not run_batch([(_REDEEM, [now, voucher.pk, order.user_id, order.pk, now])])[0]:
+                raise voucher_error("voucher_used_up", "This voucher has been used up.")
+            return
         taken = (
             Voucher.objects.filter(pk=voucher.pk, is_active=True)
             .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
-            .update(used_count=F("used_count") + 1, updated_at=timezone.now())
+            .update(used_count=F("used_count") + 1, updated_at=now)
         )
         if not taken:
             raise voucher_error("voucher_used_up", "This voucher has been used up.")

@@ -180,5 +180,8 @@ def locked_cart(user: User) -> Cart:
     The lock serializes one user's cart writes and checkouts (two tabs, a double click),
     so a cart can never be checked out twice. On SQLite the write lock does the same.
     """
-    cart, _ = Cart.objects.get_or_create(user=user)
-    return Cart.objects.select_for_update().get(pk=cart.pk)
+    cart = Cart.objects.select_for_update().filter(user=user).first()  # one query when the cart exists
+    if cart is None:
+        Cart.objects.get_or_create(user=user)
+        cart = Cart.objects.select_for_update().get(user=user)
+    return cart

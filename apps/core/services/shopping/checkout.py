@@ -14,7 +14,7 @@ from apps.core.models.shopping import CartItem
 from apps.core.services.promotions import VoucherService, discount_of
 from apps.core.services.shipping import AddressInput, AddressService, ShippingMethodService, TaxRateService
 from apps.core.services.shipping.addresses import validate_address
-from apps.core.services.shopping.cart import CartService
+from apps.core.services.shopping.cart import CartService, CartView
 from apps.core.services.shopping.pricing import ZERO, LineInput, Quote, money, price
 
 
@@ -74,8 +74,16 @@ class CheckoutService:
         self._taxes, self._vouchers = taxes, vouchers
         self._currency, self._prices_include_tax = currency, prices_include_tax
 
-    def quote(self, user: User, data: CheckoutInput) -> Checkout:
+    def cart(self, user: User) -> CartView:
+        """The user's cart as `quote` prices it (lines with products, variants and options; see CartService.get)."""
+        return self._carts.get(user)
+
+    def quote(self, user: User, data: CheckoutInput, *, cart: CartView | None = None) -> Checkout:
         """The figures of checking the user's cart out with `data` (cart prices as of now).
+
+        Args:
+            cart: the user's cart when the caller has read it already (`cart(user)`; checkout does,
+                with the cart row locked); None reads it.
 
         Raises:
             InvalidInputError: an unknown or invalid address (attr "shipping_address" or the
@@ -83,7 +91,7 @@ class CheckoutService:
                 "shipping_method"), a refused voucher (attr "voucher_code", its own code), or a
                 shipping method without an address (attr "shipping_address").
         """
-        cart = self._carts.get(user)
+        cart = cart if cart is not None else self._carts.get(user)
         lines = [LineInput(item.product_id, item.quantity, item.variant.price, item.variant_id) for item in cart.items]
         subtotal = sum((money(line.unit_price * line.quantity) for line in lines), ZERO)
         address = self.address(user, data.shipping_address, attr="shipping_address")

@@ -157,9 +157,9 @@ class OrderStateMachine:
                 f"The order left {current} while this request ran.", current=current, requested=requested, attr="status"
             )
         if requested in RELEASING:
-            # The voucher row before the stock rows: the lock order of checkout (voucher use, then stock).
-            self._vouchers.release(order)
+            # The stock rows before the voucher row: the lock order of checkout (stock, then the voucher use).
             self._restock(order)
+            self._vouchers.release(order)
         refunded = requested == S.CANCELLED and current in SETTLED and self._refund(order)
         order = Order.objects.select_related("user").prefetch_related("lines").get(pk=order.pk)
         self._notifier.order_status_changed(order, requested)

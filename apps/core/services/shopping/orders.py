@@ -13,8 +13,10 @@ variant's row lock only from the UPDATE to the COMMIT. `stock` also has a CHECK 
 
 Figures: the cart is priced by `CheckoutService.quote` inside the order's transaction, so an order
 answers the quote's figures exactly (order_placement.py builds the rows from it). A voucher's use
-is taken just before the stock (`VoucherService.redeem`): the voucher row, then variant and product rows, the
-one lock order that cancellation follows too.
+is taken right after the stock (`VoucherService.redeem`): variant rows, product rows, then the
+voucher row, the one lock order that cancellation and expiry follow too. The voucher row is the
+hottest lock of all (every order using the code takes it), so it is taken last, in one statement,
+and held only until COMMIT.
 """
 
 import secrets
@@ -45,6 +47,14 @@ from apps.core.services.shopping.order_status import OrderStateMachine
 
 MAX_TOTAL = Decimal("9999999999.99")  # Decimal(12, 2)
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def _attach_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Make `order.lines.all()` answer the lines just inserted (as `prefetch_related("lines")` would), in id order."""
+    qs = order.lines.all()
+    qs._result_cache = sorted(lines, key=lambda line: line.pk)
+    qs._prefetch_done = True
+    order._prefetched_objects_cache = {OrderLine._meta.get_field("order").remote_field.cache_name: qs}
 
 
 def new_order_number() -> str:
@@ -98,11 +108,11 @@ class OrderService:
         One transaction: the cart row is locked (one checkout per user at a time); the cart is
         priced by `CheckoutService.quote` (so the order's figures equal the quote's); the order
         (figures, address/method/voucher snapshots) and its lines (name, SKU, unit price, discount
-        share, tax rate and amount) are written; the cart is emptied; the voucher's use is taken
-        (`VoucherService.redeem`, exact under concurrency); then, last, each line's stock is taken
-        with a conditional update (`stock = stock - q WHERE stock >= q`) per variant in ascending
-        id order (Inventory.take). A line that finds too little stock rolls everything back. The order e-mail and the
-        catalog cache invalidation happen only after commit.
+        share, tax rate and amount) are written; the cart is emptied; then, last, each line's stock
+        is taken with a conditional update (`stock = stock - q WHERE stock >= q`) per variant in
+        ascending id order (Inventory.take), and the voucher's use (`VoucherService.redeem`, exact
+        under concurrency). A line that finds too little stock rolls everything back. The order
+        e-mail and the catalog cache invalidation happen only after commit.
 
         Args:
             data: addresses, shipping method and voucher code (None: none of them).
@@ -133,13 +143,13 @@ class OrderService:
         )
 
     def _checkout(self, user: User, data: OrderInput) -> Order:
-        cart = locked_cart(user)
-        shipped = list(CartItem.objects.filter(cart=cart).values_list("product__requires_shipping", flat=True))
-        if not shipped:
+        locked = locked_cart(user)
+        cart = self._checkout_service.cart(user)  # read once, with the cart row locked
+        if not cart.items:
             raise EmptyCartError("The cart is empty.", attr=None)
-        require_shipping(any(shipped), data)
+        require_shipping(any(item.product.requires_shipping for item in cart.items), data)
         # The quote's own computation, with the cart locked: the order answers its figures exactly.
-        checkout = self._checkout_service.quote(user, data.checkout_input())
+        checkout = self._checkout_service.quote(user, data.checkout_input(), cart=cart)
         billing = self._checkout_service.address(user, data.billing_address, attr="billing_address")
         # A fast refusal on the rows just read; the conditional UPDATEs in `_take_stock` decide.
         for item in checkout.items:
@@ -159,19 +169,20 @@ class OrderService:
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
-        CartItem.objects.filter(cart=cart).delete()
-        order = self._base_queryset().get(pk=order.pk)
+        CartItem.objects.filter(cart=locked).delete()
+        _attach_lines(order, lines)  # what a re-read would give, without the two queries
         self._notifier.order_placed(order)  # sent after commit
-        self._catalog_cache.products_changed()  # after commit
-        if checkout.voucher is not None:  # the voucher's row lock, then the products' (one lock order)
-            self._vouchers.redeem(checkout.voucher, order)
+        # Last the hot rows, in the one lock order: variants, then products (Inventory.take, which
+        # also invalidates the cached catalog after commit), then the voucher. Each stays locked
+        # until COMMIT, so they come last and in as few round trips as possible.
         self._take_stock(sorted((item.variant_id, item.quantity) for item in checkout.items))
+        if checkout.voucher is not None:
+            self._vouchers.redeem(checkout.voucher, order)
         return order
 
     def _take_stock(self, lines: list[tuple[int, int]]) -> None:
-        # Last, take the stock: each UPDATE locks its row until COMMIT, so doing them at the end
-        # keeps hot variants locked for the shortest time (ascending ids: the one lock order).
-        self._inventory.take(lines)  # raising rolls back the order, its lines, the emptied cart and the key
+        # Raising rolls back the order, its lines, the emptied cart and the key: no savepoint needed.
+        self._inventory.take(lines, savepoint=False)
 
     # --- reads ---------------------------------------------------------------------------
     def list_page(self, viewer: User, *, status: str | None = None, page: int, page_size: int) -> Page[Order]:

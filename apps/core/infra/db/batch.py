@@ -1,0 +1,55 @@
+"""Several SQL statements in one round trip to the database: PostgreSQL's simple query protocol.
+
+A checkout's hot writes (variant stock, product stock) hold row locks from their UPDATE until
+COMMIT. Sent one by one, each statement costs a round trip plus, on a busy server, the wait for
+the interpreter lock of the Python thread that sent it; other checkouts of the same rows wait
+behind all of that. Sent as one query string they cost one round trip.
+
+Django's psycopg 3 cursor binds parameters on the client (`ClientCursor`, unless the database's
+`OPTIONS["server_side_binding"]` is on), so `execute("s1; s2", params_1 + params_2)` is one
+query string, and psycopg gives each statement's result set in turn (`nextset()`). Other
+databases (SQLite for the zero-configuration default) and server-side binding run the
+statements one by one, with the same results.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+Statement = tuple[str, Sequence]
+"""One SQL statement (placeholders `%s`, literal percent signs written `%%`) and its parameters."""
+
+
+def batched() -> bool:
+    """True when `run_batch` sends its statements in one round trip on the default connection."""
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+
+
+def run_batch(statements: Sequence[Statement]) -> list[list[tuple]]:
+    """Run `statements` in order on the default connection, in the caller's transaction.
+
+    Each statement sees the effects of the ones before it (READ COMMITTED takes a snapshot per
+    statement). An error in one aborts the whole transaction, as it would one by one.
+
+    Args:
+        statements: `(sql, params)` pairs; a statement must not end with ";".
+
+    Returns:
+        One list of row tuples per statement, in order (empty for a statement returning no rows).
+    """
+    if not statements:
+        return []
+    one_trip = batched()
+    with connection.cursor() as cursor:
+        if not one_trip:
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, list(params))
+                results.append(cursor.fetchall() if cursor.description is not None else [])
+            return results
+        cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+        results = []
+        while True:
+            results.append(cursor.fetchall() if cursor.description is not None else [])
+            if not cursor.cursor.nextset():
+                return results

@@ -1,6 +1,7 @@
 """In-process timing of the public product detail read: the ORM vs PrecompiledQuery vs prepared statements.
 
     .venv/bin/python benchmarks/detail_read.py [--calls 2000] [--rounds 5]
+    .venv/bin/python benchmarks/detail_read.py --whole [--calls 1000]
 
 Reads products by id from the seeded catalog (DATABASE_URL, default the `nexus_bench` database;
 SELECTs only) with the query of `ProductService` (alive, active, category joined), four ways:
@@ -12,6 +13,14 @@ SELECTs only) with the query of `ProductService` (alive, active, category joined
 The variants run interleaved, `--rounds` times `--calls` calls each; the median round's
 microseconds per call are printed: wall clock, and this process's CPU time (what Django's
 compilation costs, the part a busy shared machine distorts least).
+
+`--whole` times the whole uncached detail instead (issue 11), `--calls` calls over the first 50
+public products with at least 3 live variants and 2 images, each call timed on its own: the
+request through `django.test.Client` (middleware, DRF, throttle, cache miss; the response cache
+is off, `LIST_CACHE_TIMEOUT_S=0`), `ProductService.get` alone and the serializer alone; it prints
+the median and p95 in milliseconds of wall clock and of process CPU, and the request's queries.
+Set REDIS_URL to measure with Redis (the throttle and the cache lookup), as deployed; the access
+log (a JSON line per request, on stderr) stays on: send it to /dev/null.
 Not part of the test suite: figures are printed, never asserted.
 """
 
@@ -27,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nexus_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+if "--whole" in sys.argv:  # the request path: nothing cached, no throttling
+    os.environ["LIST_CACHE_TIMEOUT_S"] = "0"
+    os.environ["THROTTLE_RATE_ANON"] = os.environ["THROTTLE_RATE_USER"] = "100000000/min"
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -40,6 +52,14 @@ from apps.core.models.catalog import Product  # noqa: E402
 
 PREPARED = "prepared"
 
+RICH_PRODUCTS = """
+SELECT p.id FROM core_product p
+WHERE p.deleted_at IS NULL AND (p.is_active OR p.status = 'discontinued')
+  AND (SELECT count(*) FROM core_productvariant v WHERE v.product_id = p.id AND v.deleted_at IS NULL) >= 3
+  AND (SELECT count(*) FROM core_productimage i WHERE i.product_id = p.id) >= 2
+ORDER BY p.id LIMIT 50
+"""
+
 
 def detail_queryset(pk: int, using: str = "default"):
     """The public detail query of ProductService for `pk` on the `using` connection."""
@@ -51,9 +71,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="reads per variant per round")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median is printed")
+    parser.add_argument("--whole", action="store_true", help="time the whole uncached detail (see the docstring)")
     args = parser.parse_args()
     if connections["default"].vendor != "postgresql":
         sys.exit("needs PostgreSQL (DATABASE_URL)")
+    if args.whole:
+        whole_detail(args.calls)
+        return
     settings.DATABASES[PREPARED] = {
         **settings.DATABASES["default"],
         "OPTIONS": {**settings.DATABASES["default"]["OPTIONS"], "server_side_binding": True, "prepare_threshold": 0},
@@ -89,6 +113,55 @@ def main() -> None:
             f"| {name} | {statistics.median(rounds):.0f} | {statistics.median(cpu[name]):.0f} "
             f"| {' '.join(f'{r:.0f}' for r in rounds)} |"
         )
+
+
+def whole_detail(calls: int) -> None:
+    """Time the uncached detail request, `ProductService.get` and the serializer; print a table (ms)."""
+    from django.apps import apps
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.serializers.catalog import ProductDetailOutputSerializer
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute(RICH_PRODUCTS)
+        ids = [row[0] for row in cursor.fetchall()]
+    service = apps.get_app_config("core").container.product_service()
+    client = Client()
+
+    def request(pk: int) -> None:
+        response = client.get(f"/api/products/{pk}/")
+        assert response.status_code == 200, response.content
+
+    for pk in ids:  # warm: connect, compile
+        request(pk)
+    with CaptureQueriesContext(connections["default"]) as queries:
+        request(ids[0])
+    products = {pk: service.get(pk) for pk in ids}
+    parts = {
+        "request (django.test.Client)": request,
+        "ProductService.get": service.get,
+        "serializer .data": lambda pk: ProductDetailOutputSerializer(products[pk]).data,
+    }
+    print(f"uncached product detail, {calls} calls over {len(ids)} products (ids {ids[0]}..{ids[-1]}), ms per call;")
+    print(f"queries per request: {len(queries)}")
+    print("| part | wall p50 | wall p95 | CPU p50 | CPU p95 |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, call in parts.items():
+        wall, cpu = [], []
+        for i in range(calls):
+            pk = ids[i % len(ids)]
+            started, started_cpu = time.perf_counter(), time.process_time()
+            call(pk)
+            cpu.append((time.process_time() - started_cpu) * 1e3)
+            wall.append((time.perf_counter() - started) * 1e3)
+        print(f"| {name} | {_p(wall, 0.5):.2f} | {_p(wall, 0.95):.2f} | {_p(cpu, 0.5):.2f} | {_p(cpu, 0.95):.2f} |")
+
+
+def _p(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ key that takes about 0.6 ms on the 2-core machines we measure on, more than Post
 run it (issue 4: the uncached product detail has a 3 ms budget in all). A `PrecompiledQuery`
 keeps the SQL, the select list and Django's own row populators (the ones `ModelIterable` uses)
 per connection, and on each call only swaps the parameter values and builds the instances.
+A `PrecompiledRows` does the same for a `values_list()` query (the one `ValuesListIterable`
+runs): it returns every row as a tuple, Django's field converters applied (issue 11: the
+detail's variants and images, ~0.5 ms of compilation each).
 
 Why not something supported: psycopg 3's server-side prepared statements (Django's
 `OPTIONS["server_side_binding"]` + `OPTIONS["prepare_threshold"]`) save PostgreSQL's parse and
@@ -12,11 +15,13 @@ plan, not Django's compilation, which is the larger part; `benchmarks/detail_rea
 both (figures in the README's performance notes).
 
 What it relies on, beyond Django's documented API: `SQLCompiler.as_sql()`, its `select`,
-`klass_info` and `annotation_col_map` attributes, `get_converters`/`apply_converters`,
+`klass_info`, `annotation_col_map`, `col_count` and `has_extra_select` attributes,
+`get_converters`/`apply_converters`, `has_composite_fields`, `QuerySet._iterable_class`,
 `django.db.models.query.get_related_populators` and `Model.from_db`: the pieces `ModelIterable`
-uses. They are internal, so this module refuses to load on a Django outside `TESTED_DJANGO`
-(`ImproperlyConfigured` at start-up: services import it when `AppConfig.ready()` builds the
-container), and tests/services/infra/test_precompiled.py proves the rows equal the ORM's.
+and `ValuesListIterable` use. They are internal, so this module refuses to load on a Django
+outside `TESTED_DJANGO` (`ImproperlyConfigured` at start-up: services import it when
+`AppConfig.ready()` builds the container), and tests/services/infra/test_precompiled.py proves
+the rows equal the ORM's.
 """
 
 import weakref
@@ -28,7 +33,7 @@ import django
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesListIterable, get_related_populators
 
 TESTED_DJANGO = ((5, 2),)
 """Django (major, minor) versions whose internals this module was checked against (CI runs the tests on them)."""
@@ -57,6 +62,37 @@ def check_django_version(version: tuple = django.VERSION) -> None:
 check_django_version()  # at import, i.e. at start-up: fail loudly, not with wrong rows later
 
 M = TypeVar("M", bound=Model)
+C = TypeVar("C")
+
+
+class _Precompiled(Generic[C]):
+    """What both kinds share: the queryset factory, its placeholders and the SQL compiled per connection."""
+
+    def __init__(self, build: Callable[..., QuerySet], *placeholders: Any, using: str = DEFAULT_DB_ALIAS) -> None:
+        self._build = build
+        self._placeholders = placeholders or (PLACEHOLDER_ID,)
+        self._using = using
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _execute(self, values: Sequence[Any]) -> tuple[C, Any]:
+        """Run the SQL compiled for the current connection with `values`; returns (compiled, open cursor)."""
+        connection = connections[self._using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection)
+        params = list(compiled.params)
+        for slot, value in zip(compiled.slots, values, strict=True):
+            params[slot] = type(params[slot])(value)  # keeps the adapter's type (e.g. psycopg's Int4 for an int)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, params)
+        except Exception:
+            cursor.close()
+            raise
+        return compiled, cursor
+
+    def _compile(self, connection) -> C:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -72,7 +108,7 @@ class _Compiled:
     related_populators: list
 
 
-class PrecompiledQuery(Generic[M]):
+class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
     """A model query, compiled once per connection (lazily, at its first call on it), returning its first row.
 
     Constructing one runs nothing: no SQL is built until `first` is called.
@@ -91,25 +127,14 @@ class PrecompiledQuery(Generic[M]):
             query selects annotations.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *placeholders: Any, using: str = DEFAULT_DB_ALIAS) -> None:
-        self._build = build
-        self._placeholders = placeholders or (PLACEHOLDER_ID,)
-        self._using = using
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
     def first(self, *values: Any) -> M | None:
         """Run the query with `values` in place of the placeholders (same order).
 
         Returns:
             The first row as a model instance (its select_related objects attached), or None.
         """
-        connection = connections[self._using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
-        params = list(compiled.params)
-        for slot, value in zip(compiled.slots, values, strict=True):
-            params[slot] = type(params[slot])(value)  # keeps the adapter's type (e.g. psycopg's Int4 for an int)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+        compiled, cursor = self._execute(values)
+        with cursor:
             row = cursor.fetchone()
         if row is None:
             return None
@@ -129,7 +154,7 @@ class PrecompiledQuery(Generic[M]):
             raise ValueError("PrecompiledQuery selects model instances only, not annotations.")
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        compiled = _Compiled(
+        return _Compiled(
             sql=sql,
             params=tuple(params),
             slots=_slots(params, self._placeholders),
@@ -140,8 +165,70 @@ class PrecompiledQuery(Generic[M]):
             fields_end=end,
             related_populators=get_related_populators(klass_info, select, self._using),
         )
-        self._compiled[connection] = compiled
-        return compiled
+
+
+@dataclass(frozen=True)
+class _CompiledRows:
+    sql: str
+    params: tuple
+    slots: tuple[int, ...]  # where each placeholder sits in `params`
+    compiler: Any
+    converters: dict
+    width: int | None  # the selected columns when the SQL selects more (ordering columns), else None
+
+
+class PrecompiledRows(_Precompiled[_CompiledRows]):
+    """A `values_list()` query, compiled once per connection (lazily, at its first call on it), returning its rows.
+
+    Constructing one runs nothing: no SQL is built until `all` is called.
+
+    Args:
+        build: makes the queryset from the placeholder values, e.g.
+            `lambda pk: Image.objects.filter(product_id=pk).order_by("position").values_list("id", "image")`.
+            It must end in `values_list()` of field paths (related ones too; not `flat`, not `named`,
+            no annotations or `extra()`) and should fix its ordering.
+        placeholders: as for `PrecompiledQuery`; default one `PLACEHOLDER_ID`.
+        using: the database alias.
+
+    Raises:
+        ValueError: (on first use) a placeholder is not exactly one parameter of the SQL, or the
+            query is not a plain `values_list()` of fields.
+    """
+
+    def all(self, *values: Any) -> list[tuple]:
+        """Run the query with `values` in place of the placeholders (same order).
+
+        Returns:
+            Every row as a tuple of the `values_list()` fields, in their order, with the values the
+            ORM gives (Django's field converters applied: e.g. SQLite's decimals and booleans).
+        """
+        compiled, cursor = self._execute(values)
+        with cursor:
+            rows = cursor.fetchall()
+        if compiled.width is not None:
+            rows = [row[: compiled.width] for row in rows]
+        if compiled.converters:
+            return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
+        return [tuple(row) for row in rows]  # the driver's rows may be lists (tuple() of a tuple is the tuple itself)
+
+    def _compile(self, connection) -> _CompiledRows:
+        queryset = self._build(*self._placeholders)
+        query = queryset.query
+        if queryset._iterable_class is not ValuesListIterable or query.annotation_select or query.extra_select:
+            raise ValueError("PrecompiledRows runs a values_list() of fields only (not flat or named, no annotations).")
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("PrecompiledRows does not select composite primary keys.")
+        return _CompiledRows(
+            sql=sql,
+            params=tuple(params),
+            slots=_slots(params, self._placeholders),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            width=compiler.col_count if compiler.has_extra_select else None,
+        )
 
 
 def _slots(params: Sequence[Any], placeholders: Sequence[Any]) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, CategoryFactory, ProductFactory
+from tests.factories import AdminFactory, CategoryFactory, ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,50 @@ def test_fast_product_representation_equals_drf_generic_output():
     assert fast["price"] == "1234.50"
     assert fast["rating"] == "4.50"
     assert fast["created_at"].endswith("Z")
+
+
+def test_fast_detail_representation_equals_drf_generic_output(product_service):
+    """The detail's directly built images (and list-row fields) equal DRF's serializers', key order included."""
+    from rest_framework import serializers as drf
+
+    from apps.core.models.catalog import Product, ProductImage
+    from apps.core.serializers.catalog import ProductDetailOutputSerializer, ProductImageOutputSerializer
+    from apps.core.serializers.catalog.products import ProductOutputSerializer
+    from apps.core.services.catalog import attach_main_images
+
+    product = ProductFactory(price="19.9", rating="3.25", review_count=4)
+    ProductImageFactory(product=product, position=1, alt_text="Back", is_main=False, width=10, height=20)
+    ProductImageFactory(product=product, position=0, alt_text="Front – ünï", is_main=True)
+    ProductImageFactory(product=product, position=1, image="", thumbnail="", is_main=False)  # no file: null URLs
+
+    body = ProductDetailOutputSerializer(product_service.get(product.pk)).data
+
+    images = ProductImage.objects.filter(product=product).order_by("position", "id")
+    assert body["images"] == ProductImageOutputSerializer(images, many=True).data
+    assert [list(image) for image in body["images"]] == [list(ProductImageOutputSerializer.Meta.fields)] * 3
+    assert body["images"][2]["url"] is None
+    plain = Product.objects.select_related("category").get(pk=product.pk)
+    attach_main_images([plain])
+    generic = drf.ModelSerializer.to_representation(ProductOutputSerializer(), plain)
+    assert list(body) == [*generic, "images", "variants", "options"]
+    assert {field: body[field] for field in generic} == generic
+    assert body["main_image"] == {"url": body["images"][0]["url"], "thumbnail_url": body["images"][0]["thumbnail_url"]}
+
+
+def test_uncached_detail_runs_three_queries_and_none_while_serializing(api_client, product_service):
+    from apps.core.serializers.catalog import ProductDetailOutputSerializer
+
+    product = ProductFactory()
+    ProductImageFactory.create_batch(3, product=product, is_main=False)
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get(f"/api/products/{product.pk}/").json()
+    assert len(body["images"]) == 3
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries.captured_queries]
+    assert tables == ['"core_product"', '"core_productvariant"', '"core_productimage"']
+    detail = product_service.get(product.pk)
+    with CaptureQueriesContext(connection) as queries:
+        ProductDetailOutputSerializer(detail).data  # noqa: B018 - rendering is what is measured
+    assert len(queries) == 0
 
 
 def test_cursor_outside_the_token_alphabet_is_400_naming_it(api_client):

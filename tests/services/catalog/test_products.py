@@ -11,9 +11,10 @@ from django.utils import timezone
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.models.catalog import Product
 from apps.core.serializers.catalog.products import ProductOutputSerializer
+from apps.core.services.catalog import ImageView, product_images
 from apps.core.services.catalog.products import ProductFilters, ProductInput
 from tests.cached_reads import cached_detail, cached_list
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,37 @@ def test_get_hides_inactive_unless_asked_and_deleted_always(product_service):
     for include_inactive in (False, True):
         with pytest.raises(NotFoundError):
             product_service.get(gone.pk, include_inactive=include_inactive)
+
+
+def test_get_attaches_the_images_by_position_then_id(product_service):
+    product = ProductFactory()
+    later = ProductImageFactory(product=product, position=5, is_main=True, alt_text="Front", width=800, height=600)
+    first = ProductImageFactory(product=product, position=0, is_main=False)
+    tie = ProductImageFactory(product=product, position=5, is_main=False)
+    ProductImageFactory()  # another product's
+
+    found = product_service.get(product.pk, include_inactive=False).image_data
+
+    assert found == product_service.get(product.pk, include_inactive=True).image_data
+    assert [image.id for image in found] == [first.pk, later.pk, tie.pk]
+    assert found[1] == ImageView(
+        id=later.pk,
+        image_name=later.image.name,
+        thumbnail_name=later.thumbnail.name,
+        alt_text="Front",
+        is_main=True,
+        position=5,
+        width=800,
+        height=600,
+    )
+    assert product_service.get(ProductFactory().pk).image_data == []
+
+
+def test_product_images_is_one_query_whatever_the_count(django_assert_num_queries):
+    product = ProductFactory()
+    ProductImageFactory.create_batch(4, product=product, is_main=False)
+    with django_assert_num_queries(1):
+        assert len(product_images(product.pk)) == 4
 
 
 # --- writes ---------------------------------------------------------------------------------

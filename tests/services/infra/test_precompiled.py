@@ -1,4 +1,4 @@
-"""PrecompiledQuery: the public product detail read compiled once, answering like the ORM.
+"""PrecompiledQuery and PrecompiledRows: the public product detail reads compiled once, answering like the ORM.
 
 Runs on both databases (SQLite exercises the field converters PostgreSQL does not need).
 """
@@ -8,11 +8,25 @@ import threading
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import Value
 from django.utils import timezone
 
-from apps.core.infra.precompiled import PLACEHOLDER_ID, TESTED_DJANGO, PrecompiledQuery, check_django_version
-from apps.core.models.catalog import Category, Product
-from tests.factories import CategoryFactory, ProductFactory
+from apps.core.infra.precompiled import (
+    PLACEHOLDER_ID,
+    TESTED_DJANGO,
+    PrecompiledQuery,
+    PrecompiledRows,
+    check_django_version,
+)
+from apps.core.models.catalog import Category, Product, ProductImage, ProductVariant, VariantOption
+from tests.factories import (
+    CategoryFactory,
+    OptionTypeFactory,
+    OptionValueFactory,
+    ProductFactory,
+    ProductImageFactory,
+    ProductVariantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +116,6 @@ def test_a_placeholder_that_is_not_exactly_one_parameter_is_refused():
 
 
 def test_annotations_are_refused():
-    from django.db.models import Value
-
     annotated = PrecompiledQuery(lambda pk: Product.objects.filter(pk=pk).annotate(x=Value(1)), -1)
     with pytest.raises(ValueError, match="model instances only"):
         annotated.first(1)
@@ -143,3 +155,137 @@ def test_an_untested_django_version_is_refused_at_start_up():
     for version in ((5, 1, 0, "final", 0), (6, 0, 0, "final", 0), (4, 2, 9, "final", 0)):
         with pytest.raises(ImproperlyConfigured, match="tested on"):
             check_django_version(version)
+
+
+# --- PrecompiledRows ------------------------------------------------------------------------------
+VARIANT_COLUMNS = (
+    "id",
+    "sku",
+    "price",
+    "stock",
+    "is_default",
+    "low_stock_threshold",
+    "deleted_at",
+    "option_links__option_type__slug",
+    "option_links__option_value__value",
+    "option_links__option_value__position",
+)
+
+
+def variant_rows(product_id):
+    """A product's variants LEFT JOINed with their options (the shape of the detail's variants read)."""
+    return (
+        ProductVariant.objects.filter(product_id=product_id)
+        .order_by("position", "id", "option_links__option_type__name", "option_links__option_type_id")
+        .values_list(*VARIANT_COLUMNS)
+    )
+
+
+def image_rows(product_id):
+    return (
+        ProductImage.objects.filter(product_id=product_id)
+        .order_by("position", "id")
+        .values_list("id", "image", "thumbnail", "alt_text", "is_main", "position", "width", "height")
+    )
+
+
+def product_with_options():
+    """A product whose variants exercise each column: decimals, booleans, nulls, options or none, a deleted one."""
+    size = OptionTypeFactory(name="Size", slug="size")
+    color = OptionTypeFactory(name="Color", slug="color")
+    values = {v: OptionValueFactory(option_type=size, value=v, position=i) for i, v in enumerate(("S", "XL"))}
+    black = OptionValueFactory(option_type=color, value="black", position=3)
+    product = ProductFactory(price="0.50")  # its default variant has no options
+    for sku, price, threshold, size_value, position in (
+        ("V-XL", "99999999.99", None, "XL", 2),
+        ("V-S", "0", 5, "S", 1),
+    ):
+        variant = ProductVariantFactory(
+            product=product,
+            sku=sku,
+            price=price,
+            low_stock_threshold=threshold,
+            position=position,
+            stock=0,
+            option_signature=sku,  # unique among the product's live variants (the service writes value ids)
+        )
+        VariantOption.objects.create(
+            variant=variant, option_type=size, option_value=values[size_value], product=product
+        )
+        VariantOption.objects.create(variant=variant, option_type=color, option_value=black, product=product)
+    ProductVariantFactory(product=product, sku="V-GONE", deleted_at=timezone.now(), position=1)
+    return product
+
+
+def test_rows_equal_the_orm_value_for_value_and_type(django_assert_num_queries):
+    products = [product_with_options(), ProductFactory()]
+    query = PrecompiledRows(variant_rows)
+    for product in products:
+        expected = list(variant_rows(product.pk))
+        with django_assert_num_queries(1):
+            found = query.all(product.pk)
+        assert found == expected
+        assert [[type(value) for value in row] for row in found] == [[type(value) for value in row] for row in expected]
+        assert all(type(row) is tuple for row in found)
+    assert len(query.all(products[0].pk)) == 6  # the bare default, 2 variants x 2 options, the deleted (bare) one
+
+
+def test_rows_of_images_equal_the_orm_and_no_rows_is_an_empty_list():
+    product = ProductFactory()
+    ProductImageFactory(product=product, position=2, alt_text="Side")
+    ProductImageFactory(product=product, position=0, is_main=False, alt_text="")
+    query = PrecompiledRows(image_rows)
+    assert query.all(product.pk) == list(image_rows(product.pk))
+    assert [row[5] for row in query.all(product.pk)] == [0, 2]
+    assert query.all(ProductFactory().pk) == []
+    assert query.all(PLACEHOLDER_ID) == []
+
+
+def test_rows_sql_is_compiled_once_per_connection():
+    product = ProductFactory()
+    query = PrecompiledRows(image_rows)
+    query.all(product.pk)
+    (compiled,) = query._compiled.values()
+    query.all(product.pk)
+    assert list(query._compiled.values()) == [compiled]
+
+
+def test_columns_selected_only_for_the_ordering_are_cut_off():
+    """With distinct(), Django selects the ordering columns too; rows keep only the values_list ones."""
+    product = product_with_options()
+
+    def distinct_skus(pk):
+        return (
+            ProductVariant.objects.filter(product_id=pk)
+            .order_by("position", "id")
+            .distinct()
+            .values_list("sku", "stock")
+        )
+
+    query = PrecompiledRows(distinct_skus)
+    assert query._compile(connection).width == 2
+    assert query.all(product.pk) == list(distinct_skus(product.pk))
+    assert {len(row) for row in query.all(product.pk)} == {2}
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Product.objects.filter(pk=pk),
+        lambda pk: Product.objects.filter(pk=pk).values("id"),
+        lambda pk: Product.objects.filter(pk=pk).values_list("id", flat=True),
+        lambda pk: Product.objects.filter(pk=pk).values_list("id", named=True),
+        lambda pk: Product.objects.filter(pk=pk).annotate(x=Value(1)).values_list("id", "x"),
+    ],
+    ids=["instances", "values", "flat", "named", "annotation"],
+)
+def test_rows_refuse_anything_but_a_plain_values_list(build):
+    ProductFactory()
+    with pytest.raises(ValueError, match="values_list"):
+        PrecompiledRows(build).all(1)
+
+
+def test_rows_refuse_a_placeholder_that_is_not_exactly_one_parameter():
+    twice = PrecompiledRows(lambda v: Product.objects.filter(pk=v, stock=v).values_list("id"), 7)
+    with pytest.raises(ValueError, match="found 2"):
+        twice.all(1)

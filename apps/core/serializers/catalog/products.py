@@ -246,18 +246,19 @@ class ProductDetailOutputSerializer(ProductOutputSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance: Product) -> dict:
-        """The list row's JSON (fast path) plus the images and the variants, one query each.
+        """The list row's JSON plus the images and the variants, built directly (no query, no DRF field).
 
-        The variants come from `ProductService.get` (`variant_data`), read with the product.
+        `instance` comes from `ProductService.get`, which read its images (`image_data`) and
+        variants (`variant_data`) with it; the JSON equals the generic DRF path's (tests compare both).
         """
-        images = list(instance.images.all())
+        images = instance.image_data
         main = next((image for image in images if image.is_main), None)
-        instance.main_image_name = main.image.name if main else None
-        instance.main_thumbnail_name = main.thumbnail.name if main else None
+        instance.main_image_name = main.image_name if main else None
+        instance.main_thumbnail_name = main.thumbnail_name if main else None
         data = getattr(instance, "variant_data", None)
         return {
             **_fast_representation(instance),
-            "images": ProductImageOutputSerializer(images, many=True).data,
+            "images": [_image(image) for image in images],
             "variants": [_variant(v) for v in data.variants] if data else [],
             "options": data.options if data else {},
         }
@@ -323,4 +324,18 @@ def _variant(v) -> dict:
         "in_stock": v.stock > 0,
         "is_default": v.is_default,
         "low_stock_threshold": v.low_stock_threshold,
+    }
+
+
+def _image(image) -> dict:
+    """An `ImageView` as JSON (the same as ProductImageOutputSerializer, without DRF's per-field cost)."""
+    return {
+        "id": image.id,
+        "url": media_url(image.image_name),
+        "thumbnail_url": media_url(image.thumbnail_name),
+        "alt_text": image.alt_text,
+        "is_main": image.is_main,
+        "position": image.position,
+        "width": image.width,
+        "height": image.height,
     }

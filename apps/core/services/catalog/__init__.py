@@ -6,9 +6,11 @@ from apps.core.services.catalog.categories import CategoryInput, CategoryService
 from apps.core.services.catalog.facets import FacetService
 from apps.core.services.catalog.images import (
     CategoryImageService,
+    ImageView,
     ProductImageInput,
     ProductImageService,
     attach_main_images,
+    product_images,
 )
 from apps.core.services.catalog.inventory import Inventory
 from apps.core.services.catalog.low_stock import LowStockService
@@ -34,6 +36,7 @@ __all__ = [
     "CategoryInput",
     "CategoryService",
     "FacetService",
+    "ImageView",
     "ORDERINGS",
     "ProductFilters",
     "ProductImageInput",
@@ -42,6 +45,7 @@ __all__ = [
     "ProductService",
     "ReviewService",
     "attach_main_images",
+    "product_images",
     "Inventory",
     "LowStockService",
     "OptionTypeInput",

@@ -7,6 +7,7 @@ from django.db.models import Max, QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.infra.images import MediaFiles, clean_image
+from apps.core.infra.precompiled import PrecompiledRows
 from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductImage
 from apps.core.services.catalog.cache import CatalogCache
 
@@ -201,3 +202,42 @@ def attach_main_images(products: list[Product]) -> None:
     found = {product_id: (image, thumbnail) for product_id, image, thumbnail in rows}
     for pk, product in missing.items():
         product.main_image_name, product.main_thumbnail_name = found.get(pk, (None, None))
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    """A product image as the product detail shows it, read without building a model instance.
+
+    Attributes:
+        image_name: storage name of the re-encoded image (what `ProductImage.image.name` holds).
+        thumbnail_name: storage name of its thumbnail.
+        width: pixels; height: pixels.
+    """
+
+    id: int
+    image_name: str
+    thumbnail_name: str
+    alt_text: str
+    is_main: bool
+    position: int
+    width: int
+    height: int
+
+
+# A product's images by position, then id, compiled once per connection (see apps.core.infra.precompiled).
+_PRODUCT_IMAGE_ROWS = PrecompiledRows(
+    lambda product_id: (
+        ProductImage.objects.filter(product_id=product_id)
+        .order_by("position", "id")
+        .values_list("id", "image", "thumbnail", "alt_text", "is_main", "position", "width", "height")
+    )
+)
+
+
+def product_images(product_id: int) -> list[ImageView]:
+    """The images of a product by `position`, then id, in one query (the product is not checked).
+
+    The product detail reads them with the product (`ProductService.get`); `ProductImageService.list`
+    is the checked read of the images endpoint.
+    """
+    return [ImageView(*row) for row in _PRODUCT_IMAGE_ROWS.all(product_id)]

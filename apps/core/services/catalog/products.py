@@ -14,6 +14,7 @@ from apps.core.infra.versioned_cache import CacheKey
 from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductStatus, ProductVariant
 from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
+from apps.core.services.catalog.images import product_images
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 - re-exported
 from apps.core.services.catalog.slugs import unique_slug
@@ -122,7 +123,8 @@ class ProductService:
         `include_inactive` (see `sees_unpublished`).
 
         The product carries `variant_data` (`ProductVariants`: its live variants and the options they
-        offer), read in one more query.
+        offer) and `image_data` (`list[ImageView]`, by position), one more query each; the three
+        queries are compiled once per connection (`apps.core.infra.precompiled`).
 
         Raises:
             NotFoundError: no such live product (for the public: draft and inactive ones are absent).
@@ -136,6 +138,7 @@ class ProductService:
         if product is None:
             raise NotFoundError(f"Product {product_id} does not exist.")
         product.variant_data = product_variants(product.pk)
+        product.image_data = product_images(product.pk)
         return product
 
     # --- writes --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from apps.core.infra.precompiled import PrecompiledRows
 from apps.core.models.catalog import ProductVariant, VariantOption
 
 
@@ -70,13 +71,10 @@ class ProductVariants:
     options: dict[str, list[str]]
 
 
-def product_variants(product_id: int) -> ProductVariants:
-    """The live variants of a product with their options, in ONE query.
-
-    A LEFT JOIN of the variants with their option links, types and values, folded in Python; no
-    ORM instances are built (the product detail's budget is a few milliseconds).
-    """
-    rows = (
+# A product's live variants joined with their options (a row per option, one row for a variant without),
+# compiled once per connection (see apps.core.infra.precompiled).
+_PRODUCT_VARIANT_ROWS = PrecompiledRows(
+    lambda product_id: (
         ProductVariant.objects.filter(product_id=product_id, deleted_at__isnull=True)
         .order_by("position", "id", "option_links__option_type__name", "option_links__option_type_id")
         .values_list(
@@ -91,6 +89,17 @@ def product_variants(product_id: int) -> ProductVariants:
             "option_links__option_value__position",
         )
     )
+)
+
+
+def product_variants(product_id: int) -> ProductVariants:
+    """The live variants of a product with their options, in ONE query.
+
+    A LEFT JOIN of the variants with their option links, types and values, folded in Python; no
+    ORM instances are built and the SQL is compiled once per connection (the product detail's
+    budget is a few milliseconds).
+    """
+    rows = _PRODUCT_VARIANT_ROWS.all(product_id)
     views: dict[int, VariantView] = {}
     offered: dict[str, dict[str, int]] = {}
     for vid, sku, price, stock, is_default, threshold, type_slug, value, position in rows:

@@ -109,9 +109,10 @@ class _Compiled:
 
 
 class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
-    """A model query, compiled once per connection (lazily, at its first call on it), returning its first row.
+    """A model query, compiled once per connection (lazily, at its first call on it), returning its first row
+    (`first`) or all of them (`all`).
 
-    Constructing one runs nothing: no SQL is built until `first` is called.
+    Constructing one runs nothing: no SQL is built until `first` or `all` is called.
 
     Args:
         build: makes the queryset from the placeholder values, e.g.
@@ -140,6 +141,22 @@ class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
             return None
         if compiled.converters:
             row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+        return self._instance(compiled, row)
+
+    def all(self, *values: Any) -> list[M]:
+        """Run the query with `values` in place of the placeholders (same order).
+
+        Returns:
+            Every row as a model instance (select_related objects attached), in the query's order.
+        """
+        compiled, cursor = self._execute(values)
+        with cursor:
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        return [self._instance(compiled, row) for row in rows]
+
+    def _instance(self, compiled: _Compiled, row: Sequence[Any]) -> M:
         instance = compiled.compiler.query.model.from_db(
             self._using, compiled.init_list, row[compiled.fields_start : compiled.fields_end]
         )

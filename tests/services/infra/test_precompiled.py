@@ -56,6 +56,21 @@ def test_rows_match_the_orm_field_for_field_with_the_category_attached(django_as
         assert found._state.db == "default"
 
 
+def test_all_gives_every_row_in_order_like_the_orm(django_assert_num_queries):
+    category = CategoryFactory(name="Audio")
+    products = ProductFactory.create_batch(4, category=category)
+    query = PrecompiledQuery(
+        lambda category_id: Product.objects.filter(category_id=category_id).select_related("category").order_by("-id")
+    )
+    expected = list(Product.objects.filter(category=category).select_related("category").order_by("-id"))
+    with django_assert_num_queries(1):
+        found = query.all(category.pk)
+        assert [p.category.name for p in found] == ["Audio"] * 4  # joined by the same query
+    assert [[getattr(p, f) for f in FIELDS] for p in found] == [[getattr(p, f) for f in FIELDS] for p in expected]
+    assert [p.pk for p in found] == sorted((p.pk for p in products), reverse=True)
+    assert query.all(PLACEHOLDER_ID + 1) == []
+
+
 def test_missing_inactive_and_soft_deleted_products_are_none():
     inactive = ProductFactory(is_active=False)
     deleted = ProductFactory(deleted_at=timezone.now())

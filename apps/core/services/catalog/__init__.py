@@ -21,6 +21,7 @@ from apps.core.services.catalog.reviews import ReviewService
 from apps.core.services.catalog.variant_reads import (
     ProductVariants,
     VariantView,
+    attach_option_maps,
     option_links,
     option_map,
     with_options,
@@ -54,6 +55,7 @@ __all__ = [
     "VariantInput",
     "VariantService",
     "VariantView",
+    "attach_option_maps",
     "option_links",
     "option_map",
     "with_options",

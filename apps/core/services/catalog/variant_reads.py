@@ -48,9 +48,31 @@ def option_links(prefix: str = "") -> Prefetch:
 
 
 def option_map(variant: ProductVariant) -> dict[str, str]:
-    """`{option type slug: value}` of a variant whose `option_links` were prefetched (see `option_links`)."""
+    """`{option type slug: value}` of a variant whose options were read with it: attached by
+    `attach_option_maps`, or its `option_links` prefetched (see `option_links`)."""
+    attached = variant.__dict__.get(_ATTACHED)
+    if attached is not None:
+        return dict(attached)
     links = sorted(variant.option_links.all(), key=lambda link: (link.option_type.name, link.option_type_id))
     return {link.option_type.slug: link.option_value.value for link in links}
+
+
+_ATTACHED = "_option_map"
+
+
+def attach_option_maps(variants: list[ProductVariant], rows: list[tuple]) -> None:
+    """Give each variant its `{option type slug: value}` for `option_map`, from rows read in one query.
+
+    Args:
+        variants: the variants (repeats allowed); those without rows get `{}`.
+        rows: `(variant_id, option type name, option type id, option type slug, value)` tuples, any order.
+    """
+    found: dict[int, list[tuple]] = {}
+    for variant_id, type_name, type_id, slug, value in rows:
+        found.setdefault(variant_id, []).append(((type_name, type_id), slug, value))
+    for variant in variants:
+        links = sorted(found.get(variant.pk, ()))
+        variant.__dict__[_ATTACHED] = {slug: value for _, slug, value in links}
 
 
 def with_options(qs: QuerySet[ProductVariant]) -> QuerySet[ProductVariant]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.db.batch import batched, run_batch
 from apps.core.infra.pagination import Page, paginate
+from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.models.accounts import User
 from apps.core.models.promotions import Voucher, VoucherType, VoucherUse
 from apps.core.models.shopping import Order
@@ -27,6 +28,11 @@ _REDEEM = f"""
     SELECT id, %s, %s, %s FROM taken
     RETURNING id
 """
+
+# The voucher a code names, case-insensitively (the unique index on UPPER(code)): compiled once per connection.
+_BY_CODE: PrecompiledQuery[Voucher] = PrecompiledQuery(
+    lambda code: Voucher.objects.alias(upper=Upper("code")).filter(upper=code).order_by(), "~code~"
+)
 
 CENT = Decimal("0.01")
 
@@ -120,7 +126,7 @@ class VoucherService:
                 voucher_not_started, voucher_expired, voucher_used_up, voucher_customer_limit,
                 voucher_min_subtotal.
         """
-        voucher = Voucher.objects.annotate(upper=Upper("code")).filter(upper=code.strip().upper()).first()
+        voucher = _BY_CODE.first(code.strip().upper())
         if voucher is None:
             raise voucher_error("voucher_not_found", "No voucher has this code.")
         self._check(voucher, user, subtotal, now or timezone.now())

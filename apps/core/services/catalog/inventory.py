@@ -76,21 +76,29 @@ _PRODUCTS_TAKE_MANY = f"""
     WHERE p.id = m.id AND p.is_active AND p.deleted_at IS NULL
     RETURNING p.id
 """
+# Columns, not `deleted_at IS NULL` expressions, come back: SQLite (3.40) answers 0 for such an
+# expression in RETURNING even when the column is NULL.
 _GIVE = f"""
     UPDATE {ProductVariant._meta.db_table} SET stock = stock + %s, updated_at = %s
     WHERE id = %s
-    RETURNING product_id, deleted_at IS NULL
+    RETURNING product_id, deleted_at
 """
 _PRODUCT_DELTA = f"""
     UPDATE {Product._meta.db_table} SET stock = stock + %s, updated_at = %s
     WHERE id = %s{{for_sale}}
-    RETURNING stock, name, slug, price, is_active AND deleted_at IS NULL
+    RETURNING stock, name, slug, price, is_active, deleted_at
 """
 _FOR_SALE = " AND is_active AND deleted_at IS NULL"
 
 
-def money(value: Decimal) -> str:
-    """A price as the events carry it: a decimal string with two places ("12.30")."""
+def money(value: Decimal | float | int) -> str:
+    """A price as the events carry it: a decimal string with two places ("12.30").
+
+    Raw SQL on SQLite gives a decimal column back as a float: it goes through its shortest repr
+    (`str`), which is the stored two-place value.
+    """
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
     return f"{value.quantize(CENT):f}"
 
 
@@ -206,7 +214,7 @@ class Inventory:
             for variant_id, quantity in sorted(_merged(lines).items()):
                 cursor.execute(_GIVE, [quantity, now, variant_id])
                 row = cursor.fetchone()
-                if row is not None and row[1]:
+                if row is not None and row[1] is None:  # a live variant (its deleted_at); see _GIVE
                     deltas[row[0]] += quantity
         for product_id in sorted(deltas):
             self._move_product_stock(product_id, deltas[product_id])
@@ -325,7 +333,8 @@ class Inventory:
             row = cursor.fetchone()
         if row is None:
             return False
-        stock, name, slug, price, public = row
+        stock, name, slug, price, is_active, deleted_at = row
+        public = bool(is_active) and deleted_at is None
         self._record_back_in_stock(product_id, stock, delta, name, slug, price, public=public)
         return True
 

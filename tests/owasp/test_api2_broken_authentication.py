@@ -49,6 +49,18 @@ def test_valid_access_token_is_accepted(user):
     assert _me(str(AccessToken.for_user(user))).status_code == 200
 
 
+def test_token_of_a_deactivated_or_deleted_user_is_401(user):
+    # the access token stays valid until it expires, but its user is read on every request
+    token = str(AccessToken.for_user(user))
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    inactive = _me(token)
+    type(user).objects.filter(pk=user.pk).delete()
+    deleted = _me(token)
+    for response, code in ((inactive, "user_inactive"), (deleted, "user_not_found")):
+        assert response.status_code == 401
+        assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [(code, None)]
+
+
 def test_tampered_token_is_401(user):
     header, payload, signature = str(AccessToken.for_user(user)).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -17,9 +17,28 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from apps.core.exceptions import AuthenticationFailedError
+from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.models.accounts import User
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
+MAX_ID = 2**63 - 1  # primary keys are bigints
+
+_USER: PrecompiledQuery[User] = PrecompiledQuery(lambda pk: User.objects.filter(pk=pk).order_by())
+
+
+def user_by_id(user_id: int | str) -> User | None:
+    """The user with this id (any status), or None; compiled once per connection (every request reads it).
+
+    Args:
+        user_id: the id as a token carries it (an int, or its decimal string).
+    """
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return _USER.first(pk) if 0 < pk <= MAX_ID else None
+
+
 INVALID_TOKEN = "Token is invalid or expired."
 
 

@@ -234,8 +234,9 @@ PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 # Product lists count exactly up to this many matches, then report the planner's estimate.
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
-# Facets over at most this many products are exact; above, they read a block sample of about
-# PRODUCT_FACET_SAMPLE_ROWS matching products and are flagged `count_is_estimate` (PostgreSQL).
+# Facets over at most this many products are exact; above, they read a sample (hashed-id buckets or
+# table blocks) of about PRODUCT_FACET_SAMPLE_ROWS matching products and are flagged `count_is_estimate`
+# (PostgreSQL).
 PRODUCT_FACET_EXACT_LIMIT = env.int("PRODUCT_FACET_EXACT_LIMIT", default=10_000)
 PRODUCT_FACET_SAMPLE_ROWS = env.int("PRODUCT_FACET_SAMPLE_ROWS", default=2_000)
 

@@ -86,7 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].update(
         {
             "connect_timeout": env.int("DB_CONNECT_TIMEOUT_S", default=5),
-            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
+            # JIT off unless DB_JIT: it compiles every statement the planner costs above jit_above_cost
+            # (~1 ms each, EXPLAINs of count estimates included) and never pays back on index-bound reads.
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}"
+            + ("" if env.bool("DB_JIT", default=False) else " -c jit=off"),
         }
     )
     if env.bool("DB_POOL", default=False):

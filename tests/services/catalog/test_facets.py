@@ -106,17 +106,22 @@ def test_facets_are_cached_per_filter_set_until_the_catalog_changes(
     assert counts(after["rating"], "min_rating")[2] == counts(before["rating"], "min_rating")[2] - 1
 
 
-def test_large_facets_are_sampled_and_flagged(container, shop, on_postgres, monkeypatch):
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"size": "M"}, {"size": "L", "color": "black"}],  # option filters: the product table under alias V0, W0
+)
+def test_large_facets_are_sampled_and_flagged(container, shop, on_postgres, monkeypatch, params):
     if not on_postgres:
         pytest.skip("block sampling needs PostgreSQL")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE core_product")
-    exact = container.facet_service().facets(ProductFilters())
+    filters = ProductFilters(options=opts(**params))
+    exact = container.facet_service().facets(filters)
     # A limit of 0 samples every facet; asking for far more rows than exist samples 100% of the blocks.
     monkeypatch.setattr(facets_module, "MAX_SAMPLE_PERCENT", 100.0)
     sampled = FacetService(container.product_lister(), container.versioned_cache(), 0, 10**9)
     sampled._cache = type("NoCache", (), {"get_or_compute": staticmethod(lambda key, compute: compute())})()
-    facets = sampled.facets(ProductFilters())
+    facets = sampled.facets(filters)
     assert facets.pop("count_is_estimate") is True
     assert facets == exact
 

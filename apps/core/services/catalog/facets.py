@@ -44,7 +44,8 @@ from apps.core.services.catalog.product_queries import row_estimate, uses_postgr
 RATING_THRESHOLDS = (4, 3, 2, 1)
 MAX_SAMPLE_PERCENT = 10.0
 TABLESAMPLE_SHARE = 0.2  # facets over a larger share of the catalog sample blocks, smaller ones id buckets
-_PRODUCT_FROM = re.compile(rf'FROM "{re.escape(Product._meta.db_table)}"( U\d+)?(?= |\)|$)')
+# the product table in a FROM, with its alias when it has one (Django's subquery aliases: U0, V0, W0, ...)
+_PRODUCT_FROM = re.compile(rf'FROM "{re.escape(Product._meta.db_table)}"( [A-Z]\d+)?(?= |\)|$)')
 
 
 class FacetService:

@@ -86,7 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].update(
         {
             "connect_timeout": env.int("DB_CONNECT_TIMEOUT_S", default=5),
-            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
+            # JIT off unless DB_JIT: it compiles every statement the planner costs above jit_above_cost
+            # (~1 ms each, EXPLAINs of count estimates included) and never pays back on index-bound reads.
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}"
+            + ("" if env.bool("DB_JIT", default=False) else " -c jit=off"),
         }
     )
     if env.bool("DB_POOL", default=False):
@@ -234,8 +237,9 @@ PAGE_SIZE_MAX = 100
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
 # Product lists count exactly up to this many matches, then report the planner's estimate.
 PRODUCT_COUNT_EXACT_LIMIT = env.int("PRODUCT_COUNT_EXACT_LIMIT", default=10_000)
-# Facets over at most this many products are exact; above, they read a block sample of about
-# PRODUCT_FACET_SAMPLE_ROWS matching products and are flagged `count_is_estimate` (PostgreSQL).
+# Facets over at most this many products are exact; above, they read a sample (hashed-id buckets or
+# table blocks) of about PRODUCT_FACET_SAMPLE_ROWS matching products and are flagged `count_is_estimate`
+# (PostgreSQL).
 PRODUCT_FACET_EXACT_LIMIT = env.int("PRODUCT_FACET_EXACT_LIMIT", default=10_000)
 PRODUCT_FACET_SAMPLE_ROWS = env.int("PRODUCT_FACET_SAMPLE_ROWS", default=2_000)
 

@@ -77,6 +77,8 @@ def test_statement_and_connect_timeouts_are_applied_to_postgres_connections():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] not in ("0", "0ms")
+        cursor.execute("SHOW jit")  # off unless DB_JIT (see config/settings/base.py)
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.postgres

@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.core.services.catalog.option_filters import selection_from
+from apps.core.models.catalog import OptionValue
+from apps.core.services.catalog.option_filters import option_type_slugs, resolve, selection_from
 from apps.core.services.catalog.products import ProductFilters
 from tests.factories import ProductFactory
-from tests.factories_options import variant_with
+from tests.factories_options import option_value, variant_with
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,22 @@ def test_list_cache_keys_include_the_new_filters(product_service):
     assert product_service.list_key(ProductFilters(options=opts(size="M,L")), page_size=20) == product_service.list_key(
         ProductFilters(options=opts(size="l,M")), page_size=20
     )
+
+
+def test_option_values_resolve_from_the_cached_vocabulary_which_any_option_write_forgets(
+    shirts, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert resolve(opts(size="M", color="black"))  # caches the vocabulary
+    with django_assert_num_queries(0):  # no query per request
+        groups = resolve(opts(size="m,l", color="Black"))
+    assert [len(ids) for ids in groups] == [1, 2]  # color black; sizes L and M
+    assert resolve(opts(size="xl")) == [[]]  # no such value: nothing matches
+    with django_capture_on_commit_callbacks(execute=True):
+        xl = option_value("size", "XL")  # a new value (and, below, a new type) is found at once
+        color = OptionValue.objects.get(option_type__slug="color", slug="white")
+        color.value, color.slug = "Ivory", "ivory"  # renamed: the old names match nothing
+        color.save()
+        option_value("material", "Cotton")
+    assert resolve(opts(size="xl")) == [[xl.pk]]
+    assert resolve(opts(color="white,ivory")) == [[color.pk]]
+    assert "material" in option_type_slugs()

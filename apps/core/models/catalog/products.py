@@ -11,6 +11,23 @@ LIVE = Q(deleted_at__isnull=True)
 PUBLIC = Q(deleted_at__isnull=True, is_active=True)
 # What the public may read by detail (not list): active products and discontinued ones.
 DETAIL_VISIBLE = Q(is_active=True) | Q(status="discontinued")
+SAMPLE_BUCKETS = 1024
+
+
+class SampleBucket(models.Func):
+    """A product's sample bucket, 0..SAMPLE_BUCKETS - 1: its id hashed (`hashint8(id) & 1023` on
+    PostgreSQL), so `bucket < t` keeps a pseudo-random t/1024 of any set of products, and the facets'
+    sample of a category is a range of `product_pub_cat_sample_idx` (see FacetService).
+
+    Computed, never stored: the index holds it. Other databases (SQLite) get the id's low bits,
+    only so the index can be built there; they never sample.
+    """
+
+    template = f"(hashint8(%(expressions)s) & {SAMPLE_BUCKETS - 1})"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template=f"(%(expressions)s & {SAMPLE_BUCKETS - 1})")
 
 
 class Category(SoftDeleteModel):
@@ -85,11 +102,13 @@ class Product(SoftDeleteModel):
             models.Index(fields=["name", "id"], name="product_pub_name_idx", condition=PUBLIC),
             models.Index(fields=["category", "price"], name="product_pub_cat_price_idx", condition=PUBLIC),
             models.Index(fields=["category", "-created_at"], name="product_pub_cat_created_idx", condition=PUBLIC),
-            # facets of a category: its products' facet fields in an index-only scan
+            # facets of a category: its products' facet fields in an index-only scan; a sampled facet
+            # reads one bucket range per category (`SampleBucket(id) < t`), not the whole category
             models.Index(
-                fields=["category"],
+                models.F("category"),
+                SampleBucket("id"),
                 include=["id", "price", "stock", "rating"],
-                name="product_pub_cat_facet_idx",
+                name="product_pub_cat_sample_idx",
                 condition=PUBLIC,
             ),
             # ordering=rating|-rating and min_rating (both directions of one index; unrated rows are not in it)

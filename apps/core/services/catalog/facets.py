@@ -7,15 +7,18 @@ products are the list's matches under the filters minus its own; facets that end
 same filters share one aggregate query.
 
 Scale (see README, "Facets"): a facet whose products number at most `exact_limit` (planner
-estimate) is counted exactly. Above it, on PostgreSQL, the aggregate reads a block sample of
-the product table (`TABLESAMPLE SYSTEM`, sized to hold about `sample_rows` matching products,
-never more than MAX_SAMPLE_PERCENT of the table) and scales the counts up; the answer then
-carries `"count_is_estimate": true`, as the list does. The sample is REPEATABLE: the same
-catalog gives the same figures (and ETag).
+estimate) is counted exactly. Above it, on PostgreSQL, the aggregate reads a sample of about
+`sample_rows` matching products and scales the counts up; the answer then carries
+`"count_is_estimate": true`, as the list does. The sample is the products whose hashed-id bucket
+(`SampleBucket`, 0..1023) is below a threshold when they are a small share of the catalog (for a
+category, one range of `product_pub_cat_sample_idx` per category: only the sample is read), else a
+block sample of the product table (`TABLESAMPLE SYSTEM`, never more than MAX_SAMPLE_PERCENT of
+it). Both are deterministic: the same catalog gives the same figures (and ETag).
 Answers are cached per filter set in the product lists' namespace, so any catalog write makes
 the next read recompute them.
 """
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
@@ -23,18 +26,26 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Mod
 
 from apps.core.infra.versioned_cache import CacheKey, VersionedCache
-from apps.core.models.catalog import Category, OptionType, Product, ProductVariant, VariantOption
+from apps.core.models.catalog import (
+    SAMPLE_BUCKETS,
+    Category,
+    OptionType,
+    Product,
+    ProductVariant,
+    SampleBucket,
+    VariantOption,
+)
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import row_estimate, uses_postgres
 
 RATING_THRESHOLDS = (4, 3, 2, 1)
 MAX_SAMPLE_PERCENT = 10.0
-TABLESAMPLE_SHARE = 0.2  # facets over a larger share of the catalog sample blocks, smaller ones every k-th id
-_PRODUCT_FROM = re.compile(rf'FROM "{re.escape(Product._meta.db_table)}"( U\d+)?(?= |\)|$)')
+TABLESAMPLE_SHARE = 0.2  # facets over a larger share of the catalog sample blocks, smaller ones id buckets
+# the product table in a FROM, with its alias when it has one (Django's subquery aliases: U0, V0, W0, ...)
+_PRODUCT_FROM = re.compile(rf'FROM "{re.escape(Product._meta.db_table)}"( [A-Z]\d+)?(?= |\)|$)')
 
 
 class FacetService:
@@ -155,9 +166,12 @@ class FacetService:
             groups.setdefault(flt, []).append(option_type)
         counts: dict[int, int] = {}
         for flt, members in groups.items():
-            type_ids = [t.pk for t in members]
-            rows, scale = self._run(lambda base, ids=type_ids: _option_counts(base, ids), self._base(flt))
-            counts |= {row["option_value_id"]: round(row["n"] * scale) for row in rows}
+            # the statement counts every type's values (an index-only scan of the links); the group keeps its own
+            value_ids = {v.pk for t in members for v in t.values.all()}
+            rows, scale = self._run(_option_counts, self._base(flt))
+            counts |= {
+                row["option_value_id"]: round(row["n"] * scale) for row in rows if row["option_value_id"] in value_ids
+            }
         return {
             t.slug: [
                 {"value": v.value, "slug": v.slug, "count": counts[v.pk]} for v in t.values.all() if counts.get(v.pk)
@@ -176,9 +190,11 @@ class FacetService:
 
         `f` gives the facet's products (`matches`). At most `exact_limit` of them (planner estimate):
         `build(matches)`, exact. More, on PostgreSQL: a sample of about `sample_rows` of them, its
-        counts scaled up: every k-th id when they are a small share of the catalog (an index range,
-        e.g. a category: the index is walked, only the sample reaches the links), else a block
-        sample of the product table (TABLESAMPLE SYSTEM, REPEATABLE: same catalog, same figures).
+        counts scaled up. When they are under TABLESAMPLE_SHARE of the catalog, the sample is the
+        products whose `SampleBucket(id)` is below t = ceil(1024 * sample_rows / estimate), scaled by
+        1024 / t: for a category that is a range of `product_pub_cat_sample_idx` per category, so
+        only the sample is read (a category of 400,000 costs what one of 40,000 does). Otherwise a
+        block sample of the product table (TABLESAMPLE SYSTEM, REPEATABLE). Same catalog, same figures.
         """
         matches = self._matches[f]
         if f not in self._estimates:
@@ -190,8 +206,9 @@ class FacetService:
         if self._table_rows is None:
             self._table_rows = _table_rows()
         if estimate < TABLESAMPLE_SHARE * self._table_rows:
-            k = max(2, round(estimate / self._sample_rows))
-            return list(build(matches.alias(id_bucket=Mod("id", k)).filter(id_bucket=0))), float(k)
+            buckets = min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * self._sample_rows / estimate))
+            sample = matches.alias(sample_bucket=SampleBucket("id")).filter(sample_bucket__lt=buckets)
+            return list(build(sample)), SAMPLE_BUCKETS / buckets
         percent = max(0.01, min(MAX_SAMPLE_PERCENT, 100.0 * self._sample_rows / estimate))
         sql, params = build(matches).query.sql_with_params()
         sql, found = _PRODUCT_FROM.subn(
@@ -207,14 +224,17 @@ class FacetService:
         return rows, 100.0 / percent
 
 
-def _option_counts(products: QuerySet, type_ids: list[int]) -> QuerySet:
-    """Per option value of these types: how many of `products` have a live variant with it."""
+def _option_counts(products: QuerySet) -> QuerySet:
+    """Per option value (of every type): how many of `products` have a live variant with it.
+
+    No filter on the option type: the links are then read from `variant_opt_product_cover_idx`
+    alone (index-only, one descent per product); the caller keeps the values it wants.
+    """
     deleted = ProductVariant.objects.filter(pk=OuterRef("variant_id"), deleted_at__isnull=False)
     return (
         VariantOption.objects.filter(
             ~Exists(deleted),  # anti-join on the small index of deleted variants, not a join per link
             product__in=products.order_by().values("id"),
-            option_type__in=type_ids,
         )
         .values("option_value_id")
         .annotate(n=Count("product_id", distinct=True))

@@ -5,9 +5,10 @@
 first option type (index `variant_opt_value_product_idx`, option value then product), with one
 nested EXISTS per further option type correlated on the same variant.
 
-Which option type slugs are list parameters is read from the OptionType rows and cached
-(`option_type_slugs`); any write of an option type forgets the cached set and the cached product
-lists (signal receivers, so the admin and every service path are covered).
+Which option type slugs are list parameters, and which option value ids a requested value names,
+are read from one cached vocabulary of every option type and value (`option_type_slugs`,
+`resolve`: no query per request); any write of an option type or value forgets it and the cached
+product lists (signal receivers, so the admin and every service path are covered).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,32 +23,51 @@ from django.dispatch import receiver
 
 from apps.core.models.catalog import OptionType, OptionValue, VariantOption
 
-OPTION_SLUGS_CACHE_KEY = "catalog:option-type-slugs:v1"
-OPTION_SLUGS_TIMEOUT_S = 3600
+OPTION_VOCABULARY_CACHE_KEY = "catalog:option-vocabulary:v1"
+OPTION_VOCABULARY_TIMEOUT_S = 3600
+
+Vocabulary = dict[str, list[tuple[int, str, str]]]
+"""{option type slug: [(option value id, value slug lowercased, value lowercased), ...]}."""
 
 OptionSelection = tuple[tuple[str, tuple[str, ...]], ...]
 """Validated option filters: ((option type slug, (value, ...)), ...), sorted, values lowercased."""
 
 
+def option_vocabulary() -> Vocabulary:
+    """Every option type's slug and values (cached; two queries on a miss)."""
+    vocabulary = cache.get(OPTION_VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        vocabulary = {slug: [] for slug in OptionType.objects.order_by("slug").values_list("slug", flat=True)}
+        values = (
+            OptionValue.objects.annotate(low_value=Lower("value"))
+            .order_by("id")
+            .values_list("option_type__slug", "id", "slug", "low_value")
+        )
+        for type_slug, value_id, slug, low_value in values:
+            vocabulary.setdefault(type_slug, []).append((value_id, slug.lower(), low_value))
+        cache.set(OPTION_VOCABULARY_CACHE_KEY, vocabulary, OPTION_VOCABULARY_TIMEOUT_S)
+    return vocabulary
+
+
 def option_type_slugs() -> frozenset[str]:
-    """The slugs of every option type (cached; one query on a miss)."""
-    slugs = cache.get(OPTION_SLUGS_CACHE_KEY)
-    if slugs is None:
-        slugs = sorted(OptionType.objects.values_list("slug", flat=True))
-        cache.set(OPTION_SLUGS_CACHE_KEY, slugs, OPTION_SLUGS_TIMEOUT_S)
-    return frozenset(slugs)
+    """The slugs of every option type (cached, see `option_vocabulary`)."""
+    return frozenset(option_vocabulary())
 
 
-def forget_option_type_slugs() -> None:
-    """Drop the cached slug set (after an option type was created, renamed or deleted)."""
-    cache.delete(OPTION_SLUGS_CACHE_KEY)
+def forget_option_vocabulary() -> None:
+    """Drop the cached vocabulary (after an option type or value was created, changed or deleted)."""
+    cache.delete(OPTION_VOCABULARY_CACHE_KEY)
 
 
 @receiver(post_save, sender=OptionType)
 @receiver(post_delete, sender=OptionType)
-def _option_type_changed(**_kwargs) -> None:
-    """An option type was written: its slug set changes, and so do the lists cached under its parameter."""
-    transaction.on_commit(forget_option_type_slugs)
+@receiver(post_save, sender=OptionValue)
+@receiver(post_delete, sender=OptionValue)
+def _option_vocabulary_changed(**_kwargs) -> None:
+    """An option type or value was written: the vocabulary changes, and so do the lists cached under its
+    parameter (now and at commit: a read between the two may have cached the old vocabulary)."""
+    forget_option_vocabulary()
+    transaction.on_commit(forget_option_vocabulary)
     apps.get_app_config("core").container.catalog_cache().products_changed()
 
 
@@ -57,24 +77,22 @@ def selection_from(params: Mapping[str, Iterable[str]]) -> OptionSelection:
 
 
 def resolve(selection: OptionSelection) -> list[list[int]]:
-    """Option value ids per selected option type, in the selection's order (one query).
+    """Option value ids per selected option type, in the selection's order (from the cached vocabulary).
 
     A value matches an option value by slug or by value, case-insensitively (`black`, `Black`,
     `xl`, `XL`). A type whose values match nothing gives an empty list (nothing can match).
     """
     if not selection:
         return []
-    wanted = dict(selection)
-    rows = (
-        OptionValue.objects.filter(option_type__slug__in=list(wanted))
-        .annotate(low_value=Lower("value"))
-        .values_list("option_type__slug", "id", "slug", "low_value")
-    )
-    found: dict[str, list[int]] = {slug: [] for slug in wanted}
-    for type_slug, value_id, slug, low_value in rows:
-        if slug.lower() in wanted[type_slug] or low_value in wanted[type_slug]:
-            found[type_slug].append(value_id)
-    return [sorted(found[slug]) for slug, _ in selection]
+    vocabulary = option_vocabulary()
+    return [
+        sorted(
+            value_id
+            for value_id, slug, low_value in vocabulary.get(type_slug, ())
+            if slug in wanted or low_value in wanted
+        )
+        for type_slug, wanted in selection
+    ]
 
 
 def variant_match(groups: Sequence[Sequence[int]], product_ref: str = "pk") -> Exists:

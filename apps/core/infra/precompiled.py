@@ -74,15 +74,30 @@ class _Precompiled(Generic[C]):
         self._using = using
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def _execute(self, values: Sequence[Any]) -> tuple[C, Any]:
-        """Run the SQL compiled for the current connection with `values`; returns (compiled, open cursor)."""
-        connection = connections[self._using]
+    def bind(self, *values: Any) -> tuple[str, list]:
+        """The SQL compiled for the current connection and its parameters with `values` in place of the
+        placeholders: a statement for `apps.core.infra.db.batch.run_batch` (see `run_together`)."""
+        compiled = self._compiled_for(connections[self._using])
+        return compiled.sql, self._params(compiled, values)
+
+    def _compiled_for(self, connection) -> C:
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(connection)
+        return compiled
+
+    @staticmethod
+    def _params(compiled, values: Sequence[Any]) -> list:
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = type(params[slot])(value)  # keeps the adapter's type (e.g. psycopg's Int4 for an int)
+        return params
+
+    def _execute(self, values: Sequence[Any]) -> tuple[C, Any]:
+        """Run the SQL compiled for the current connection with `values`; returns (compiled, open cursor)."""
+        connection = connections[self._using]
+        compiled = self._compiled_for(connection)
+        params = self._params(compiled, values)
         cursor = connection.cursor()
         try:
             cursor.execute(compiled.sql, params)
@@ -90,6 +105,10 @@ class _Precompiled(Generic[C]):
             cursor.close()
             raise
         return compiled, cursor
+
+    def from_rows(self, rows: list) -> Any:
+        """What a call answers, from the raw rows its `bind` statement gave (see `run_together`)."""
+        raise NotImplementedError
 
     def _compile(self, connection) -> C:
         raise NotImplementedError
@@ -155,6 +174,16 @@ class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
         return [self._instance(compiled, row) for row in rows]
+
+    def from_rows(self, rows: list) -> M | None:
+        """`first`'s answer from the raw rows of its `bind` statement."""
+        if not rows:
+            return None
+        compiled = self._compiled_for(connections[self._using])
+        row = rows[0]
+        if compiled.converters:
+            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+        return self._instance(compiled, row)
 
     def _instance(self, compiled: _Compiled, row: Sequence[Any]) -> M:
         instance = compiled.compiler.query.model.from_db(
@@ -222,6 +251,14 @@ class PrecompiledRows(_Precompiled[_CompiledRows]):
         compiled, cursor = self._execute(values)
         with cursor:
             rows = cursor.fetchall()
+        return self._rows(compiled, rows)
+
+    def from_rows(self, rows: list) -> list[tuple]:
+        """`all`'s answer from the raw rows of its `bind` statement."""
+        return self._rows(self._compiled_for(connections[self._using]), rows)
+
+    @staticmethod
+    def _rows(compiled: "_CompiledRows", rows: list) -> list[tuple]:
         if compiled.width is not None:
             rows = [row[: compiled.width] for row in rows]
         if compiled.converters:
@@ -246,6 +283,24 @@ class PrecompiledRows(_Precompiled[_CompiledRows]):
             converters=compiler.get_converters(fields),
             width=compiler.col_count if compiler.has_extra_select else None,
         )
+
+
+def run_together(*calls: tuple[_Precompiled, tuple]) -> list:
+    """Run several precompiled queries in one round trip (`run_batch`; one by one off PostgreSQL).
+
+    Args:
+        calls: `(precompiled query, its values)` pairs, on the default database.
+
+    Returns:
+        Each call's answer in order: what `first` gives for a PrecompiledQuery, what `all` gives
+        for a PrecompiledRows.
+    """
+    from apps.core.infra.db.batch import run_batch  # infra.db imports nothing from here
+
+    if any(query._using != DEFAULT_DB_ALIAS for query, _ in calls):
+        raise ValueError("run_together runs on the default database only.")
+    results = run_batch([query.bind(*values) for query, values in calls])
+    return [query.from_rows(rows) for (query, _), rows in zip(calls, results, strict=True)]
 
 
 def _slots(params: Sequence[Any], placeholders: Sequence[Any]) -> tuple[int, ...]:

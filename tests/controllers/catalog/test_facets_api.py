@@ -68,3 +68,20 @@ def test_facets_are_http_cached_and_follow_catalog_writes(
     after = api_client.get(FACETS, {"category": "shoes"}, HTTP_IF_NONE_MATCH=first["ETag"])
     assert after.status_code == 200
     assert after.json()["count"] == 2
+
+
+def test_a_cached_facets_hit_is_served_before_the_view_runs(api_client, shop, django_assert_num_queries):
+    from unittest import mock
+
+    from apps.core.controllers.catalog.facets import ProductFacetsController
+
+    first = api_client.get(FACETS, {"category": "shoes"})
+    assert first.status_code == 200
+    view_ran = AssertionError("the view ran for a cached facets body")
+    with mock.patch.object(ProductFacetsController, "get", side_effect=view_ran), django_assert_num_queries(0):
+        again = api_client.get(FACETS, {"category": "shoes"})  # CachedProductReadMiddleware answers
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    other = api_client.get(FACETS, {"category": "shoes", "in_stock": "true"})  # another URL: its own entry
+    assert other.status_code == 200

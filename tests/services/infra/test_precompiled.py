@@ -304,3 +304,22 @@ def test_rows_refuse_a_placeholder_that_is_not_exactly_one_parameter():
     twice = PrecompiledRows(lambda v: Product.objects.filter(pk=v, stock=v).values_list("id"), 7)
     with pytest.raises(ValueError, match="found 2"):
         twice.all(1)
+
+
+def test_run_together_answers_like_each_call_alone(django_assert_num_queries):
+    from apps.core.infra.db.batch import batched
+    from apps.core.infra.precompiled import run_together
+
+    product = ProductFactory()
+    ProductImageFactory.create_batch(2, product=product, is_main=False)
+    images = PrecompiledRows(
+        lambda pk: ProductImage.objects.filter(product_id=pk).order_by("id").values_list("id", "position", "is_main")
+    )
+    detail = detail_query()
+    with django_assert_num_queries(1 if batched() else 3):
+        found, rows, missing = run_together((detail, (product.pk,)), (images, (product.pk,)), (detail, (-5,)))
+    assert [getattr(found, f) for f in FIELDS] == [getattr(detail.first(product.pk), f) for f in FIELDS]
+    assert found.category.pk == product.category_id
+    assert rows == images.all(product.pk)
+    assert len(rows) == 2
+    assert missing is None

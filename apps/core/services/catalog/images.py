@@ -225,7 +225,7 @@ class ImageView:
 
 
 # A product's images by position, then id, compiled once per connection (see apps.core.infra.precompiled).
-_PRODUCT_IMAGE_ROWS = PrecompiledRows(
+PRODUCT_IMAGE_ROWS = PrecompiledRows(
     lambda product_id: (
         ProductImage.objects.filter(product_id=product_id)
         .order_by("position", "id")
@@ -240,4 +240,9 @@ def product_images(product_id: int) -> list[ImageView]:
     The product detail reads them with the product (`ProductService.get`); `ProductImageService.list`
     is the checked read of the images endpoint.
     """
-    return [ImageView(*row) for row in _PRODUCT_IMAGE_ROWS.all(product_id)]
+    return images_from_rows(PRODUCT_IMAGE_ROWS.all(product_id))
+
+
+def images_from_rows(rows: list[tuple]) -> list[ImageView]:
+    """`product_images`' answer from the rows of `PRODUCT_IMAGE_ROWS` (run with others, see `run_together`)."""
+    return [ImageView(*row) for row in rows]

@@ -9,16 +9,16 @@ from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page
-from apps.core.infra.precompiled import PrecompiledQuery
+from apps.core.infra.precompiled import PrecompiledQuery, run_together
 from apps.core.infra.versioned_cache import CacheKey
 from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductStatus, ProductVariant
 from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
-from apps.core.services.catalog.images import product_images
+from apps.core.services.catalog.images import PRODUCT_IMAGE_ROWS, images_from_rows, product_images
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
 from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 - re-exported
 from apps.core.services.catalog.slugs import unique_slug
-from apps.core.services.catalog.variant_reads import product_variants
+from apps.core.services.catalog.variant_reads import PRODUCT_VARIANT_ROWS, product_variants, variants_from_rows
 from apps.core.services.catalog.variants import VariantService
 
 MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
@@ -123,18 +123,27 @@ class ProductService:
         `include_inactive` (see `sees_unpublished`).
 
         The product carries `variant_data` (`ProductVariants`: its live variants and the options they
-        offer) and `image_data` (`list[ImageView]`, by position), one more query each; the three
-        queries are compiled once per connection (`apps.core.infra.precompiled`).
+        offer) and `image_data` (`list[ImageView]`, by position), one more query each; for the public
+        the three queries are compiled once per connection and sent in one round trip on PostgreSQL
+        (`apps.core.infra.precompiled.run_together`).
 
         Raises:
             NotFoundError: no such live product (for the public: draft and inactive ones are absent).
         """
         if not 0 < product_id <= MAX_PRODUCT_ID:
-            product = None
-        elif not include_inactive:
-            product = _PUBLIC_DETAIL.first(product_id)
-        else:
-            product = self._base_queryset().filter(pk=product_id).first()
+            raise NotFoundError(f"Product {product_id} does not exist.")
+        if not include_inactive:  # the public detail: the three reads in one round trip
+            product, variant_rows, image_rows = run_together(
+                (_PUBLIC_DETAIL, (product_id,)),
+                (PRODUCT_VARIANT_ROWS, (product_id,)),
+                (PRODUCT_IMAGE_ROWS, (product_id,)),
+            )
+            if product is None:
+                raise NotFoundError(f"Product {product_id} does not exist.")
+            product.variant_data = variants_from_rows(variant_rows)
+            product.image_data = images_from_rows(image_rows)
+            return product
+        product = self._base_queryset().filter(pk=product_id).first()
         if product is None:
             raise NotFoundError(f"Product {product_id} does not exist.")
         product.variant_data = product_variants(product.pk)

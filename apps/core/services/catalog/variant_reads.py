@@ -95,7 +95,7 @@ class ProductVariants:
 
 # A product's live variants joined with their options (a row per option, one row for a variant without),
 # compiled once per connection (see apps.core.infra.precompiled).
-_PRODUCT_VARIANT_ROWS = PrecompiledRows(
+PRODUCT_VARIANT_ROWS = PrecompiledRows(
     lambda product_id: (
         ProductVariant.objects.filter(product_id=product_id, deleted_at__isnull=True)
         .order_by("position", "id", "option_links__option_type__name", "option_links__option_type_id")
@@ -121,7 +121,11 @@ def product_variants(product_id: int) -> ProductVariants:
     ORM instances are built and the SQL is compiled once per connection (the product detail's
     budget is a few milliseconds).
     """
-    rows = _PRODUCT_VARIANT_ROWS.all(product_id)
+    return variants_from_rows(PRODUCT_VARIANT_ROWS.all(product_id))
+
+
+def variants_from_rows(rows: list[tuple]) -> ProductVariants:
+    """`product_variants`' answer from the rows of `PRODUCT_VARIANT_ROWS` (run with others, see `run_together`)."""
     views: dict[int, VariantView] = {}
     offered: dict[str, dict[str, int]] = {}
     for vid, sku, price, stock, is_default, threshold, type_slug, value, position in rows:

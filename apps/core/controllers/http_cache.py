@@ -23,6 +23,7 @@ from apps.core.infra.versioned_cache import CacheKey, Lookup, VersionedCache
 from apps.core.services.catalog import CatalogNamespace, ProductService
 
 PRODUCT_LIST_PATH = "/api/products/"
+PRODUCT_FACETS_PATH = "/api/products/facets/"
 _PRODUCT_DETAIL_PATH = re.compile(r"^/api/products/([0-9]{1,19})/$")
 _LOOKUP_ATTR = "_response_cache_lookup"  # the middleware's miss, reused by `ResponseCache.respond`
 # The container imports this module (it builds ResponseCache), so the marker names the provider.
@@ -98,9 +99,9 @@ class ResponseCache:
 
 
 class CachedProductReadMiddleware:
-    """Serve anonymous `GET /api/products/[{id}/]` cache hits without running the view.
+    """Serve anonymous `GET /api/products/[{id}/]` and `/api/products/facets/` cache hits without running the view.
 
-    A list is looked up under its exact URL; a detail under the service's detail key, and on a miss
+    A list or facets body is looked up under its exact URL; a detail under the service's detail key, and on a miss
     the lookup (holding the cache version) is reused by the view, so it builds and stores the
     body without a second cache round trip.
     """
@@ -112,7 +113,7 @@ class CachedProductReadMiddleware:
         if request.method == "GET" and "HTTP_AUTHORIZATION" not in request.META:
             path = request.path_info
             key = None
-            if path == PRODUCT_LIST_PATH:
+            if path in (PRODUCT_LIST_PATH, PRODUCT_FACETS_PATH):
                 key = CacheKey(CatalogNamespace.PRODUCT_LISTS, {"url": request.build_absolute_uri()})
             elif detail := _PRODUCT_DETAIL_PATH.match(path):
                 key = ProductService.detail_key(int(detail[1]))

@@ -47,4 +47,5 @@ class ProductFacetsController(APIView):
         def render() -> bytes:
             return render_json(FacetsOutputSerializer(service.facets(filters)).data)
 
-        return response_cache.respond(request, service.response_key(filters), render)
+        # Also under the exact URL: CachedProductReadMiddleware answers the next anonymous hit before DRF runs.
+        return response_cache.respond(request, service.response_key(filters), render, url_alias=True)

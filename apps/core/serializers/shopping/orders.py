@@ -166,17 +166,7 @@ _ORDER_FIELDS = OrderOutputSerializer.Meta.fields
 _LINE_FIELDS = OrderLineOutputSerializer.Meta.fields
 _ADDRESS_FIELDS = tuple(OrderAddressSerializer().fields)
 _ORDER_MONEY = ("subtotal", "discount_total", "shipping_total", "tax_total", "total")
-_ORDER_TIMES = (
-    "created_at",
-    "updated_at",
-    "paid_at",
-    "shipped_at",
-    "delivered_at",
-    "cancelled_at",
-    "processing_at",
-    "expired_at",
-    "expires_at",
-)
+_ORDER_TIMES = tuple(name for name in _ORDER_FIELDS if name.endswith("_at"))  # in Meta.fields order
 
 
 def _address(snapshot: dict | None) -> dict | None:

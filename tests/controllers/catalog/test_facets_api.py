@@ -85,3 +85,22 @@ def test_a_cached_facets_hit_is_served_before_the_view_runs(api_client, shop, dj
     assert again["ETag"] == first["ETag"]
     other = api_client.get(FACETS, {"category": "shoes", "in_stock": "true"})  # another URL: its own entry
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("estimate", [False, True], ids=["exact", "flagged_estimate"])
+def test_fast_facets_representation_equals_drf_generic_output(container, shop, estimate):
+    from apps.core.serializers.catalog.facets import FacetsOutputSerializer
+    from apps.core.services.catalog import ProductFilters
+
+    facets = dict(container.facet_service().facets(ProductFilters()))
+    if estimate:
+        facets["count_is_estimate"] = True
+    assert facets["categories"]
+    assert facets["options"]
+    serializer = FacetsOutputSerializer(facets)
+    fast = serializer.data
+    assert fast == serializer.generic_representation(facets)
+    assert list(fast) == list(serializer.generic_representation(facets))
+    assert ("count_is_estimate" in fast) is estimate
+    empty = dict(facets, price={"min": None, "max": None})
+    assert FacetsOutputSerializer(empty).data["price"] == serializer.generic_representation(empty)["price"]

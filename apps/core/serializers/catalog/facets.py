@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.serializers.catalog.products import ProductListQuerySerializer
+from apps.core.serializers.common import decimal_string
 
 
 class FacetQuerySerializer(ProductListQuerySerializer):
@@ -68,3 +69,37 @@ class FacetsOutputSerializer(serializers.Serializer):
     in_stock = StockFacetSerializer()
     rating = RatingFacetSerializer(many=True)
     count_is_estimate = serializers.BooleanField(required=False)
+
+    def to_representation(self, instance: dict) -> dict:
+        """The facets (a `FacetService.facets` dict) as JSON-ready data, built directly.
+
+        The same output as DRF's generic path (`generic_representation`, which tests compare): a
+        category facet has up to a few hundred entries, and DRF's per-field cost was a fifth of an
+        uncached facets request.
+        """
+        price = instance["price"]
+        out = {
+            "count": int(instance["count"]),
+            "price": {
+                name: None if price[name] is None else decimal_string(price[name], 2, 10) for name in ("min", "max")
+            },
+            "categories": [
+                {"id": int(c["id"]), "slug": str(c["slug"]), "name": str(c["name"]), "count": int(c["count"])}
+                for c in instance["categories"]
+            ],
+            "options": {
+                str(slug): [
+                    {"value": str(v["value"]), "slug": str(v["slug"]), "count": int(v["count"])} for v in values
+                ]
+                for slug, values in instance["options"].items()
+            },
+            "in_stock": {"true": int(instance["in_stock"]["true"]), "false": int(instance["in_stock"]["false"])},
+            "rating": [{"min_rating": int(r["min_rating"]), "count": int(r["count"])} for r in instance["rating"]],
+        }
+        if "count_is_estimate" in instance:
+            out["count_is_estimate"] = bool(instance["count_is_estimate"])
+        return out
+
+    def generic_representation(self, instance: dict) -> dict:
+        """DRF's generic path (what `to_representation` must equal)."""
+        return super().to_representation(instance)

@@ -2,6 +2,9 @@
 
 from django.db import models
 
+MAX_ID = 2**63 - 1
+"""The largest primary key (ids are BigAutoField): a larger value matches no row, and overflows SQLite's driver."""
+
 
 class TimeStampedModel(models.Model):
     """Adds `created_at` and `updated_at` (aware UTC datetimes)."""

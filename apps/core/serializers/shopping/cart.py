@@ -2,12 +2,12 @@
 
 from rest_framework import serializers
 
+from apps.core.models.base import MAX_ID
 from apps.core.models.catalog import Product, ProductVariant
 from apps.core.models.shopping import CartItem
 from apps.core.serializers.common import WholePatchSerializer
 from apps.core.services.catalog import option_map
 
-MAX_ID = 2**63 - 1
 MAX_QUANTITY = 2**31 - 1
 
 

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.models.base import MAX_ID
 from apps.core.serializers.shipping import AddressInputSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "read_only": True}
@@ -24,7 +25,7 @@ class AddressRefField(serializers.Field):
         if isinstance(data, bool):
             self.fail("invalid")
         if isinstance(data, int):
-            if not 0 < data < 2**63:
+            if not 0 < data <= MAX_ID:
                 self.fail("invalid")
             return data
         if isinstance(data, dict):
@@ -40,7 +41,7 @@ class CheckoutInputSerializer(serializers.Serializer):
     """`POST /api/checkout/quote/`: every field is optional."""
 
     shipping_address = AddressRefField(required=False, allow_null=True, default=None)
-    shipping_method = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    shipping_method = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     voucher_code = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True)
 
 

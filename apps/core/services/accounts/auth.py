@@ -19,9 +19,9 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from apps.core.exceptions import AuthenticationFailedError
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.models.accounts import User
+from apps.core.models.base import MAX_ID
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
-MAX_ID = 2**63 - 1  # primary keys are bigints
 
 _USER: PrecompiledQuery[User] = PrecompiledQuery(lambda pk: User.objects.filter(pk=pk).order_by())
 

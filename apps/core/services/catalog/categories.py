@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.core.exceptions import CategoryInUseError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
 from apps.core.infra.versioned_cache import CacheKey
+from apps.core.models.base import MAX_ID
 from apps.core.models.catalog import Category, Product
 from apps.core.services.catalog.cache import CatalogCache
 from apps.core.services.catalog.slugs import unique_slug
@@ -30,9 +31,6 @@ class CategoryInput:
     @classmethod
     def from_mapping(cls, data: dict) -> "CategoryInput":
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-
-
-MAX_ID = 2**63 - 1  # ids are BigAutoField; a larger value cannot match (and overflows SQLite's driver)
 
 
 def descendant_ids(category_id: int) -> list[int]:

@@ -11,6 +11,7 @@ from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page
 from apps.core.infra.precompiled import PrecompiledQuery, run_together
 from apps.core.infra.versioned_cache import CacheKey
+from apps.core.models.base import MAX_ID
 from apps.core.models.catalog import DETAIL_VISIBLE, Category, Product, ProductStatus, ProductVariant
 from apps.core.services.accounts import has_staff_permission
 from apps.core.services.catalog.cache import CatalogCache
@@ -20,8 +21,6 @@ from apps.core.services.catalog.product_queries import ORDERINGS  # noqa: F401 -
 from apps.core.services.catalog.slugs import unique_slug
 from apps.core.services.catalog.variant_reads import PRODUCT_VARIANT_ROWS, product_variants, variants_from_rows
 from apps.core.services.catalog.variants import VariantService
-
-MAX_PRODUCT_ID = 2**63 - 1  # the primary key is a bigint
 
 # Statuses `publish` moves to active.
 PUBLISHABLE = (ProductStatus.DRAFT, ProductStatus.INACTIVE)
@@ -130,7 +129,7 @@ class ProductService:
         Raises:
             NotFoundError: no such live product (for the public: draft and inactive ones are absent).
         """
-        if not 0 < product_id <= MAX_PRODUCT_ID:
+        if not 0 < product_id <= MAX_ID:
             raise NotFoundError(f"Product {product_id} does not exist.")
         if not include_inactive:  # the public detail: the three reads in one round trip
             product, variant_rows, image_rows = run_together(

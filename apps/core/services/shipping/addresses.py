@@ -9,9 +9,8 @@ from apps.core.exceptions import InvalidInputError, NotFoundError
 from apps.core.infra.pagination import Page, paginate
 from apps.core.infra.precompiled import PLACEHOLDER_ID, PrecompiledQuery
 from apps.core.models.accounts import User
+from apps.core.models.base import MAX_ID
 from apps.core.models.shipping import Address
-
-MAX_ID = 2**63 - 1  # primary keys are bigints
 
 # One of a user's addresses (checkout reads one per order): compiled once per connection.
 _USER_ADDRESS: PrecompiledQuery[Address] = PrecompiledQuery(

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from apps.core.infra.precompiled import PrecompiledQuery, PrecompiledRows
+from apps.core.models.base import MAX_ID
 from apps.core.models.shipping import ShippingMethod, TaxRate
 
-MAX_ID = 2**63 - 1  # primary keys are bigints
 _COUNTRY, _REGION = "~country~", "~region~"  # placeholders no real destination has
 
 # What every checkout reads, compiled once per connection (apps.core.infra.precompiled).

@@ -156,11 +156,7 @@ class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
         compiled, cursor = self._execute(values)
         with cursor:
             row = cursor.fetchone()
-        if row is None:
-            return None
-        if compiled.converters:
-            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
-        return self._instance(compiled, row)
+        return self._first(compiled, [] if row is None else [row])
 
     def all(self, *values: Any) -> list[M]:
         """Run the query with `values` in place of the placeholders (same order).
@@ -177,9 +173,11 @@ class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
 
     def from_rows(self, rows: list) -> M | None:
         """`first`'s answer from the raw rows of its `bind` statement."""
+        return self._first(self._compiled_for(connections[self._using]), rows[:1])
+
+    def _first(self, compiled: _Compiled, rows: list) -> M | None:
         if not rows:
             return None
-        compiled = self._compiled_for(connections[self._using])
         row = rows[0]
         if compiled.converters:
             row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))

@@ -193,13 +193,8 @@ class Inventory:
                     return taken, []
                 taken.append((variant_id, *row))
                 deltas[row[0]] += quantity
-            products = []
-            for product_id in sorted(deltas):
-                cursor.execute(_PRODUCT_DELTA.format(for_sale=_FOR_SALE), [-deltas[product_id], now, product_id])
-                row = cursor.fetchone()
-                if row is not None:
-                    products.append((product_id,))
-        return taken, products
+        moved = [pid for pid in sorted(deltas) if self._move_product_stock(pid, -deltas[pid], for_sale=True)]
+        return taken, [(product_id,) for product_id in moved]
 
     @transaction.atomic
     def give_back(self, lines: Iterable[tuple[int, int]]) -> None:
@@ -334,19 +329,12 @@ class Inventory:
         if row is None:
             return False
         stock, name, slug, price, is_active, deleted_at = row
-        public = bool(is_active) and deleted_at is None
-        self._record_back_in_stock(product_id, stock, delta, name, slug, price, public=public)
-        return True
-
-    def _record_back_in_stock(
-        self, product_id: int, stock: int, delta: int, name: str, slug: str, price: Decimal, *, public: bool
-    ) -> None:
-        """Record `product.back_in_stock` when a public product's stock moved by `delta` from 0 (or less) to more."""
-        if public and stock > 0 and stock - delta <= 0:
+        if is_active and deleted_at is None and stock > 0 and stock - delta <= 0:
             self._events.record(
                 EventType.PRODUCT_BACK_IN_STOCK,
                 {"product_id": product_id, "name": name, "slug": slug, "price": money(price), "stock": stock},
             )
+        return True
 
     def _check_low(
         self, product_id: int, variant_id: int, sku: str, own: int | None, *, before: int, after: int

@@ -3,13 +3,12 @@
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, NotFoundError
-from apps.core.infra.db.batch import batched, run_batch
 from apps.core.infra.pagination import Page, paginate
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.models.accounts import User
@@ -151,11 +150,13 @@ class VoucherService:
                 raising rolls the caller's transaction (the order) back.
         """
         now = timezone.now()
-        if voucher.usage_limit_per_customer is None and batched():
-            # One statement (the use and its row) on PostgreSQL: the voucher's row lock, the hottest
-            # lock of a checkout, is then held for this round trip and the COMMIT only.
-            if not run_batch([(_REDEEM, [now, voucher.pk, order.user_id, order.pk, now])])[0]:
-                raise voucher_error("voucher_used_up", "This voucher has been used up.")
+        if voucher.usage_limit_per_customer is None and connection.vendor == "postgresql":
+            # One statement (the use and its row; a data-modifying CTE): the voucher's row lock, the
+            # hottest lock of a checkout, is then held for this round trip and the COMMIT only.
+            with connection.cursor() as cursor:
+                cursor.execute(_REDEEM, [now, voucher.pk, order.user_id, order.pk, now])
+                if cursor.fetchone() is None:
+                    raise voucher_error("voucher_used_up", "This voucher has been used up.")
             return
         taken = (
             Voucher.objects.filter(pk=voucher.pk, is_active=True)

@@ -129,6 +129,14 @@ def purge_queue(url: str, queue: str, *, delete: bool = True) -> None:
             conn.default_channel.queue_purge(queue)
 
 
+def queue_length(url: str, queue: str) -> int:
+    """How many messages wait in `queue` (which must exist) on the broker at `url`."""
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=2) as conn:
+        return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+
+
 def unique_queue() -> str:
     """A queue name no other test run uses."""
     return f"nexus-test-{uuid.uuid4().hex[:12]}"

@@ -401,7 +401,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT_S
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 OUTBOX_SWEEP_INTERVAL_S = env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)
-OUTBOX_SWEEP_MIN_AGE_S = env.float("OUTBOX_SWEEP_MIN_AGE_S", default=5.0)  # leave fresh rows to the on-commit relay
+# Leave fresh rows to the on-commit relay and to the worker's dispatch, which marks them published.
+OUTBOX_SWEEP_MIN_AGE_S = env.float("OUTBOX_SWEEP_MIN_AGE_S", default=30.0)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
 # Webhooks: seconds between tries (after try 1, 2, ...); after the last one the delivery is `failed`.

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.models.events import DeliveryStatus, Event, EventType
-from tests.events_support import celery_broker, free_port, unique_queue
+from tests.events_support import RABBITMQ_URL, celery_broker, free_port, purge_queue, queue_length, unique_queue
 from tests.factories_events import EventFactory, WebhookDeliveryFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,58 @@ def test_record_publishes_after_commit(event_service, django_capture_on_commit_c
     event.refresh_from_db()
     assert event.published_at is None  # nothing leaves before the commit
     for callback in callbacks:
-        callback()
+        callback()  # embedded mode: the dispatch runs inline and marks the row
+    event.refresh_from_db()
+    assert event.published_at is not None
+    assert event.attempts == 0  # attempts count the sweep's publishes and refused ones
+    assert event.payload == {"number": "NX-1", "total": "9.50"}
+
+
+@pytest.fixture
+def queue():
+    name = unique_queue()
+    yield name
+    purge_queue(RABBITMQ_URL, name)
+
+
+def record_and_commit(event_service, capture_on_commit) -> Event:
+    """Record an event and run its on-commit publish (to the broker the caller set up)."""
+    with capture_on_commit(execute=True):
+        return event_service.record(EventType.ORDER_PAID, {"number": "NX-1"})
+
+
+@pytest.mark.postgres
+def test_the_on_commit_publish_writes_nothing_and_the_dispatch_marks_the_row(
+    event_service, container, django_capture_on_commit_callbacks, queue
+):
+    with celery_broker(RABBITMQ_URL, queue):
+        event = record_and_commit(event_service, django_capture_on_commit_callbacks)
+        assert queue_length(RABBITMQ_URL, queue) == 1  # handed to RabbitMQ
+        event.refresh_from_db()
+        assert (event.published_at, event.attempts) == (None, 0)  # no UPDATE on the request's path
+        container.event_dispatcher().dispatch(str(event.pk))  # what the worker's task runs
+        event.refresh_from_db()
+        assert event.published_at is not None
+        marked = event.published_at
+        container.event_dispatcher().dispatch(str(event.pk))  # a redelivery keeps the first mark
+        event.refresh_from_db()
+        assert event.published_at == marked
+        assert container.outbox_relay().sweep(min_age_s=0) == 0  # nothing left for the sweep
+
+
+@pytest.mark.postgres
+def test_the_sweep_publishes_again_an_event_no_worker_dispatched_in_time(
+    event_service, container, django_capture_on_commit_callbacks, queue
+):
+    with celery_broker(RABBITMQ_URL, queue):
+        event = record_and_commit(event_service, django_capture_on_commit_callbacks)
+        relay = container.outbox_relay()
+        assert relay.sweep(min_age_s=60) == 0  # young: left to the worker's dispatch
+        assert relay.sweep(min_age_s=0) == 1  # a lost publish or a worker backlog: published again
+        assert queue_length(RABBITMQ_URL, queue) == 2  # consumers are idempotent by event id
     event.refresh_from_db()
     assert event.published_at is not None
     assert event.attempts == 1
-    assert event.payload == {"number": "NX-1", "total": "9.50"}
 
 
 def test_record_refuses_an_unknown_type(event_service):

@@ -39,10 +39,10 @@ ALL_EVENT_TYPES = [*EventType.choices, *InternalEventType.choices]
 
 
 class Event(models.Model):
-    """One outbox row. `published_at` is null until the relay handed it to the broker.
+    """One outbox row. `published_at` is null until a worker dispatched it or the sweep published it (UTC).
 
-    `attempts` counts publish attempts (failed ones included); `payload` is the JSON body that
-    consumers and webhook receivers get under `data`.
+    `attempts` counts the sweep's publishes and every refused publish; `payload` is the JSON body
+    that consumers and webhook receivers get under `data`.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

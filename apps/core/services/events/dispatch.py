@@ -44,10 +44,13 @@ class EventDispatcher:
 
         Order events: the customer e-mail. Product back in stock / price dropped: the wishlist
         fan-out. Internal account events: the account e-mail only (no subscription can name them).
+        First it marks the outbox row published (`published_at`, when still unset): the broker
+        delivered it, so the sweep need not publish it again (see OutboxRelay).
 
         Returns:
             How many webhook deliveries were enqueued (0 for an unknown event id).
         """
+        Event.objects.filter(pk=event_id, published_at__isnull=True).update(published_at=timezone.now())
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             logger.info("dispatch of an unknown (pruned?) event", extra={"event": str(event_id)})

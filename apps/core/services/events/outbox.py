@@ -1,10 +1,12 @@
 """The transactional outbox: `EventService.record` inside a service's transaction, `OutboxRelay` after it.
 
-Delivery is at-least-once: the relay publishes an event, then marks it published (the sweep in
-the transaction that locked its rows; the on-commit publish with one UPDATE, no lock: it is on
-every request path that records an event, checkout included). A crash between the two publishes
-it again later, which consumers absorb (they are idempotent by event id). A broker outage leaves
-rows unpublished for the sweep.
+Delivery is at-least-once. The on-commit relay only hands the event to the broker: it is on every
+request path that records an event (checkout included), so it writes nothing. The row is marked
+published by the first `EventDispatcher.dispatch` a worker runs for it (the broker delivered it),
+or by the sweep, which publishes rows still unmarked after `min_age_s` (a lost publish, a broker
+outage, or a worker backlog longer than that: such an event is published twice) and marks them in
+the transaction that locked them. Consumers are idempotent by event id, so a second publish sends
+nothing twice.
 """
 
 import logging
@@ -27,10 +29,11 @@ class OutboxRelay:
     Args:
         tasks: enqueues `events.dispatch` per event.
         batch_size: rows locked and published per transaction by the sweep.
-        min_age_s: the sweep leaves rows younger than this to the on-commit publish.
+        min_age_s: the sweep leaves rows younger than this (seconds) to the on-commit publish and the
+            dispatch that marks them (OUTBOX_SWEEP_MIN_AGE_S).
     """
 
-    def __init__(self, tasks: EventTasks, batch_size: int = 500, min_age_s: float = 5.0) -> None:
+    def __init__(self, tasks: EventTasks, batch_size: int = 500, min_age_s: float = 30.0) -> None:
         self._tasks = tasks
         self._batch_size = batch_size
         self._min_age_s = min_age_s
@@ -38,10 +41,11 @@ class OutboxRelay:
     def publish(self, event_ids: Iterable) -> int:
         """Publish events the caller's transaction just committed (the on-commit relay).
 
-        No row lock and no transaction of its own: each id goes to the broker, then one UPDATE
-        marks those published. The sweep leaves rows younger than `min_age_s` alone, so it does not
-        publish them too; were both to publish one (a publish slower than `min_age_s`), consumers
-        absorb the duplicate, as for any redelivery.
+        No SQL: each id goes to the broker, and the worker's `EventDispatcher.dispatch` marks the row
+        published when it runs. The sweep leaves rows younger than `min_age_s` alone; were both to
+        publish one (a publish, or a worker backlog, slower than `min_age_s`), consumers absorb the
+        duplicate, as for any redelivery. A refused publish counts an attempt on the row and leaves
+        the rest to the sweep.
 
         Embedded mode (Celery eager, no beat) also runs the webhook retries that have fallen due,
         so a newcomer's `make run` retries failed webhooks at its next event.
@@ -49,7 +53,7 @@ class OutboxRelay:
         Returns:
             How many were handed to the broker.
         """
-        published = self._publish(list(event_ids))
+        published = self._publish(list(event_ids), mark=False)
         if self._tasks.eager():
             self._tasks.deliver_due()
         return published
@@ -73,7 +77,7 @@ class OutboxRelay:
                     .filter(published_at__isnull=True, created_at__lte=cutoff)
                     .order_by("created_at")[: self._batch_size]
                 )
-                published = self._publish([row.pk for row in rows])
+                published = self._publish([row.pk for row in rows], mark=True)
             total += published
             if not rows or published < len(rows):
                 return total
@@ -89,7 +93,7 @@ class OutboxRelay:
         deleted, _ = Event.objects.filter(pk__in=stale.values("pk")).delete()
         return deleted
 
-    def _publish(self, event_ids: list) -> int:
+    def _publish(self, event_ids: list, *, mark: bool) -> int:
         published: list = []
         for event_id in event_ids:
             try:
@@ -99,7 +103,7 @@ class OutboxRelay:
                 Event.objects.filter(pk=event_id).update(attempts=F("attempts") + 1)
                 break
             published.append(event_id)
-        if published:
+        if published and mark:
             Event.objects.filter(pk__in=published).update(published_at=timezone.now(), attempts=F("attempts") + 1)
         return len(published)
 

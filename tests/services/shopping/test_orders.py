@@ -53,6 +53,24 @@ def test_place_order_snapshots_deducts_and_empties_cart(order_service, customer)
     assert not CartItem.objects.filter(cart__user=customer).exists()
 
 
+def test_an_order_number_already_taken_is_drawn_again_and_the_checkout_runs_once(order_service, customer, monkeypatch):
+    # given: the first number drawn belongs to another order
+    taken = OrderFactory().number
+    drawn = iter([taken, "NX-20261204-FRESH001"])
+    monkeypatch.setattr("apps.core.services.shopping.orders.new_order_number", lambda: next(drawn))
+    phone = ProductFactory(sku="PH-9", stock=5)
+    fill_cart(customer, (phone, 2))
+    # when
+    order, created = order_service.place_order(customer)
+    # then: the second number, and the first attempt left nothing behind
+    assert (order.number, created) == ("NX-20261204-FRESH001", True)
+    phone.refresh_from_db()
+    assert phone.stock == 3  # taken once
+    assert Order.objects.filter(user=customer).count() == 1
+    assert [line.sku for line in order.lines.all()] == ["PH-9"]
+    assert not CartItem.objects.filter(cart__user=customer).exists()
+
+
 def test_place_order_insufficient_stock_changes_nothing(order_service, customer):
     plenty = ProductFactory(stock=10)
     scarce = ProductFactory(stock=1)

@@ -9,9 +9,11 @@ It starts gunicorn (production settings, `--workers` x `--threads` gthread, as b
 does) and `--customers` concurrent customers, each with a JWT, an address in the address book,
 placing `--orders-per-customer` orders of 3 lines over HTTP: `POST /api/orders/` with
 `shipping_address` (id), `shipping_method` and `voucher_code`, GB tax at 20 %. Each customer's
-cart is filled through the ORM between orders (not timed, not counted as requests); only the
-order requests are timed. It prints orders/s (placed orders / wall time of the run), p50/p95/p99
-latency of `POST /api/orders/`, and the checks after the run: stock never negative (products and
+cart is filled between orders by one SQL INSERT of its 3 lines (not timed, not counted as
+requests, but its CPU shares the machine); only the order requests are timed. It prints orders/s
+(placed orders / wall time of the run), p50/p95/p99 latency of `POST /api/orders/`, the CPU per
+placed order of gunicorn, PostgreSQL and the customers' process (from /proc, over the timed run),
+and the checks after the run: stock never negative (products and
 variants), voucher uses = discounted orders, and sum(order totals) = sum(line totals) + shipping
 + tax - discounts (and the same identity on every order).
 

@@ -158,7 +158,8 @@ def test_facets_over_a_small_share_of_the_catalog_sample_hashed_id_buckets(
     if not on_postgres:
         pytest.skip("estimates need PostgreSQL")
     monkeypatch.setattr(facets_module, "TABLESAMPLE_SHARE", math.inf)  # every filter set is a "small share"
-    monkeypatch.setattr(facets_module, "row_estimate", lambda qs: 2_000)  # planner estimate
+    # the planner's estimates: 2,000 rows per filter set
+    monkeypatch.setattr(facets_module, "_plan_rows", lambda queries: ([2_000] * len(queries), 50.0))
     # limit 0: every facet sampled; 1,000 of 2,000 rows: buckets 0..511 (half the hash range), counts x2
     sampled = _no_cache(FacetService(container.product_lister(), container.versioned_cache(), 0, 1_000))
     facets = sampled.facets(ProductFilters(category="devices"))
@@ -190,26 +191,29 @@ def test_facets_over_a_small_share_of_the_catalog_sample_hashed_id_buckets(
 
 @pytest.mark.django_db(transaction=True)  # VACUUM (the visibility map: index-only scans) runs outside one
 def test_sampled_category_facets_read_an_index_range(container, big_shop, on_postgres, monkeypatch):
-    """The sample is a range of product_pub_cat_sample_idx (the bucket in its Index Cond), not a walk of
-    the category's entries filtered afterwards: the query's expression is the index's."""
+    """The sample is a range of product_pub_cat_sample_idx (product figures) and product_pub_cat_options_idx
+    (option counts), the bucket in its Index Cond, not a walk of the category's entries filtered afterwards:
+    the query's expression is the indexes'."""
     if not on_postgres:
         pytest.skip("PostgreSQL plans")
     monkeypatch.setattr(facets_module, "TABLESAMPLE_SHARE", math.inf)
-    monkeypatch.setattr(facets_module, "row_estimate", lambda qs: 2_000)
+    monkeypatch.setattr(facets_module, "_plan_rows", lambda queries: ([2_000] * len(queries), 50.0))
     sampled = _no_cache(FacetService(container.product_lister(), container.versioned_cache(), 0, 1_000))
     with CaptureQueriesContext(connection) as ctx:
         sampled.facets(ProductFilters(category="devices"))
-    statements = [q["sql"] for q in ctx.captured_queries if "hashint8" in q["sql"] and '"category_id" IN (' in q["sql"]]
+    batches = [q["sql"] for q in ctx.captured_queries if "hashint8" in q["sql"]]
+    assert len(batches) == 1  # every facet statement in one round trip
+    statements = [sql for sql in batches[0].split("; ") if '"category_id" IN (' in sql]
     assert len(statements) == 2  # the product figures and the option counts
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_product")
     with transaction.atomic(), connection.cursor() as cursor:
         for scan in ("seqscan", "bitmapscan"):  # a tiny table: make the planner show its index plan
             cursor.execute(f"SET LOCAL enable_{scan} = off")
-        for sql in statements:
+        for sql, index in zip(statements, ("product_pub_cat_sample_idx", "product_pub_cat_options_idx"), strict=True):
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "product_pub_cat_sample_idx" in plan
+            assert f"Index Only Scan using {index}" in plan
             cond = next(line for line in plan.splitlines() if "Index Cond" in line and "category_id" in line)
             assert "hashint8" in cond
             assert "< 512" in cond

@@ -9,11 +9,13 @@ Every path first locks the products' rows (`FOR NO KEY UPDATE`, in id order: con
 deadlock on them), then updates them in a new statement, whose snapshot sees what any writer that held
 those locks before committed: two transactions changing one product's options cannot lose an update.
 
-`product_pub_cat_options_idx` keys public products on (category, sample bucket) like
-`product_pub_cat_sample_idx` and includes the array: the option counts of a category (or of its sample)
-are an index-only range scan and an `unnest`, not one probe of the option links per product (see
-FacetService). Not Django fields: queries reach them through SQL in the facets service. On SQLite
-this migration does nothing (the facets count the links there).
+`product_pub_cat_options_idx` keys public products on (category, sample bucket) and includes id, price,
+stock, rating and the array: every facet of a category (or of its sample) is an index-only range scan,
+the option counts an `unnest` of the array, not one probe of the option links per product; with option
+filters the array drops most products before their links are probed (see FacetService). It replaces
+`product_pub_cat_sample_idx` (the same keys, without the array). Column and index are not Django's:
+the facets service reaches them through SQL. On SQLite only that old index goes (the facets count the
+links there and never sample).
 
 On a large catalog the backfill rewrites most product rows: run `VACUUM ANALYZE core_product` after
 migrating, so index-only scans need no heap fetches again.
@@ -102,7 +104,7 @@ FROM (
 WHERE p.id = s.product_id;
 
 CREATE INDEX product_pub_cat_options_idx ON core_product (category_id, (hashint8(id) & 1023))
-    INCLUDE (id, option_value_ids) WHERE deleted_at IS NULL AND is_active;
+    INCLUDE (id, price, stock, rating, option_value_ids) WHERE deleted_at IS NULL AND is_active;
 ANALYZE core_product;
 """
 
@@ -133,4 +135,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("core", "0023_facet_sample_index")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        migrations.RunPython(forwards, backwards, elidable=False),
+        migrations.RemoveIndex(model_name="product", name="product_pub_cat_sample_idx"),
+    ]

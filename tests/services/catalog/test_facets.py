@@ -1,6 +1,7 @@
 """Facet counts (`FacetService`): each facet ignores its own filter; cached per filter set; sampled above a limit."""
 
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -191,9 +192,8 @@ def test_facets_over_a_small_share_of_the_catalog_sample_hashed_id_buckets(
 
 @pytest.mark.django_db(transaction=True)  # VACUUM (the visibility map: index-only scans) runs outside one
 def test_sampled_category_facets_read_an_index_range(container, big_shop, on_postgres, monkeypatch):
-    """The sample is a range of product_pub_cat_sample_idx (product figures) and product_pub_cat_options_idx
-    (option counts), the bucket in its Index Cond, not a walk of the category's entries filtered afterwards:
-    the query's expression is the indexes'."""
+    """The sample is a range of product_pub_cat_options_idx (product figures and option counts), the bucket in its
+    Index Cond, not a walk of the category's entries filtered afterwards: the query's expression is the index's."""
     if not on_postgres:
         pytest.skip("PostgreSQL plans")
     monkeypatch.setattr(facets_module, "TABLESAMPLE_SHARE", math.inf)
@@ -203,17 +203,17 @@ def test_sampled_category_facets_read_an_index_range(container, big_shop, on_pos
         sampled.facets(ProductFilters(category="devices"))
     batches = [q["sql"] for q in ctx.captured_queries if "hashint8" in q["sql"]]
     assert len(batches) == 1  # every facet statement in one round trip
-    statements = [sql for sql in batches[0].split("; ") if '"category_id" IN (' in sql]
-    assert len(statements) == 2  # the product figures and the option counts
+    statements = [sql for sql in batches[0].split("; ") if re.search(r'"category_id" IN \(\d', sql)]
+    assert len(statements) == 2  # the product figures and the option counts of the category
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_product")
     with transaction.atomic(), connection.cursor() as cursor:
         for scan in ("seqscan", "bitmapscan"):  # a tiny table: make the planner show its index plan
             cursor.execute(f"SET LOCAL enable_{scan} = off")
-        for sql, index in zip(statements, ("product_pub_cat_sample_idx", "product_pub_cat_options_idx"), strict=True):
+        for sql in statements:
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert f"Index Only Scan using {index}" in plan
+            assert "Index Only Scan using product_pub_cat_options_idx" in plan
             cond = next(line for line in plan.splitlines() if "Index Cond" in line and "category_id" in line)
             assert "hashint8" in cond
             assert "< 512" in cond

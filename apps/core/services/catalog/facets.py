@@ -10,10 +10,16 @@ Scale (see README, "Facets"): a facet whose products number at most `exact_limit
 estimate) is counted exactly. Above it, on PostgreSQL, the aggregate reads a sample of about
 `sample_rows` matching products and scales the counts up; the answer then carries
 `"count_is_estimate": true`, as the list does. The sample is the products whose hashed-id bucket
-(`SampleBucket`, 0..1023) is below a threshold when they are a small share of the catalog (for a
-category, one range of `product_pub_cat_sample_idx` per category: only the sample is read), else a
-block sample of the product table (`TABLESAMPLE SYSTEM`, never more than MAX_SAMPLE_PERCENT of
-it). Both are deterministic: the same catalog gives the same figures (and ETag).
+(`SampleBucket`, 0..1023) is below a threshold when they are a small share of the catalog (one
+range of `product_pub_cat_options_idx` per category: only the sample is read), else a block sample
+of the product table (`TABLESAMPLE SYSTEM`, never more than MAX_SAMPLE_PERCENT of it). Both are
+deterministic: the same catalog gives the same figures (and ETag).
+
+On PostgreSQL the option counts read each product's `option_value_ids` (its live variants' option
+values, kept by triggers, migration 0024) from that index, with the product: a category's facets
+are index-only range scans, not a probe of the option links per product. One request costs three
+round trips: the category tree, the planner's estimates of every filter set, then every facet
+statement together (`run_batch`); option types and values come from the cached vocabulary.
 Answers are cached per filter set in the product lists' namespace, so any catalog write makes
 the next read recompute them.
 """
@@ -180,10 +186,13 @@ class FacetService:
         `exact_limit` matches, or not PostgreSQL: all of them, exact. More: a sample of about
         `sample_rows` of them, its counts scaled up. When they are under TABLESAMPLE_SHARE of the
         catalog, the sample is the products whose `SampleBucket(id)` is below
-        t = ceil(1024 * sample_rows / estimate), scaled by 1024 / t: for a category that is a range of
-        `product_pub_cat_sample_idx` (and of `product_pub_cat_options_idx`) per category, so only the
+        t = ceil(1024 * sample_rows / estimate), scaled by 1024 / t: a range of
+        `product_pub_cat_options_idx` per category (of the filter, else of the catalog), so only the
         sample is read (a category of 400,000 costs what one of 40,000 does). Otherwise a block sample
         of the product table (TABLESAMPLE SYSTEM, REPEATABLE). Same catalog, same figures.
+
+        On PostgreSQL the statements read a filter set's option filters from the products' arrays
+        (`_with_option_arrays`); the planner estimates the list's own matches, so both choose alike.
         """
         read: dict[ProductFilters, QuerySet] = {}  # the products each filter set's statements read
         estimated: dict[ProductFilters, Statement] = {}  # the list's matches (their ids), which the planner estimates
@@ -210,6 +219,8 @@ class FacetService:
             if estimate < TABLESAMPLE_SHARE * table_rows:
                 buckets = min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * self._sample_rows / estimate))
                 bucketed = read[flt].alias(sample_bucket=SampleBucket("id")).filter(sample_bucket__lt=buckets)
+                if flt.category is None:  # every product has one: the same rows, a bucket range per category read
+                    bucketed = bucketed.filter(category__in=Category.objects.values("id"))
                 samples[flt] = _Sample(_ids(bucketed), SAMPLE_BUCKETS / buckets)
             else:
                 percent = max(0.01, min(MAX_SAMPLE_PERCENT, 100.0 * self._sample_rows / estimate))
@@ -255,12 +266,8 @@ def _plan_rows(queries: Sequence[Statement]) -> tuple[list[int], float]:
     return estimates, max(float(table[0][0]), 1.0) if table else 1.0
 
 
-def _statement(sample: _Sample | None, select: str, join: str = "", group: bool = False) -> _Built:
-    """`select` (a select list) over the products of `sample`.
-
-    Args:
-        join: SQL following the product table (and its TABLESAMPLE clause) in the FROM clause.
-        group: group by the first selected column.
+def _statement(sample: _Sample | None, select: str, group: bool = False) -> _Built:
+    """`select` (a select list) over the products of `sample`; `group`: grouped by the first selected column.
 
     Returns:
         ((sql, params), the factor its counts are scaled by), or None when nothing can match.
@@ -268,18 +275,25 @@ def _statement(sample: _Sample | None, select: str, join: str = "", group: bool 
     if sample is None:
         return None
     sql, params = sample.ids
-    sql = f'{select} FROM "{_PRODUCT}"{sample.tablesample}{join}{sql[len(_IDS_SELECT) :]}'
+    sql = f'{select} FROM "{_PRODUCT}"{sample.tablesample}{sql[len(_IDS_SELECT) :]}'
     return (f"{sql} GROUP BY 1" if group else sql, params), sample.scale
+
+
+def _around(built: _Built, before: str, after: str) -> _Built:
+    """`built` as a subquery: `before` + its SQL + `after`, its parameters and scale kept."""
+    if built is None:
+        return None
+    (sql, params), scale = built
+    return (f"{before}{sql}{after}", params), scale
 
 
 def _categories_statement(sample: _Sample | None) -> _Built:
     """(id, slug, name, products) per category of the products of `sample`, the category rows joined in."""
-    built = _statement(sample, f'SELECT "{_PRODUCT}"."category_id" AS category_id, COUNT(*) AS n', group=True)
-    if built is None:
-        return None
-    (sql, params), scale = built
-    table = Category._meta.db_table
-    return (f'SELECT c.id, c.slug, c.name, s.n FROM ({sql}) s JOIN "{table}" c ON c.id = s.category_id', params), scale
+    return _around(
+        _statement(sample, f'SELECT "{_PRODUCT}"."category_id" AS category_id, COUNT(*) AS n', group=True),
+        "SELECT c.id, c.slug, c.name, s.n FROM (",
+        f') s JOIN "{Category._meta.db_table}" c ON c.id = s.category_id',
+    )
 
 
 def _option_statement(sample: _Sample | None) -> _Built:
@@ -290,12 +304,8 @@ def _option_statement(sample: _Sample | None) -> _Built:
     sampled): from the option links of live variants.
     """
     if uses_postgres():
-        return _statement(
-            sample,
-            "SELECT o.v, COUNT(*)",
-            f' CROSS JOIN LATERAL unnest("{_PRODUCT}"."option_value_ids") AS o (v)',
-            True,
-        )
+        unnested = _statement(sample, f'SELECT unnest("{_PRODUCT}"."option_value_ids") AS v')
+        return _around(unnested, "SELECT v, COUNT(*) FROM (", ") s GROUP BY 1")
     if sample is None:
         return None
     sql, params = sample.ids

@@ -106,6 +106,26 @@ def test_facets_follow_option_writes(facet_service_factory):
     assert facets["options"] == {"size": [], "color": []}
 
 
+def test_several_option_types_must_be_on_one_variant_whatever_the_array_holds(facet_service_factory):
+    # given a product whose array holds L and Black, on two different variants, and one with an L/Black variant
+    shirts = CategoryFactory(slug="shirts")
+    split = ProductFactory(category=shirts, default_variant=None)
+    variant_with(split, size="M", color="Black")
+    variant_with(split, size="L", color="White")
+    together = ProductFactory(category=shirts, default_variant=None)
+    variant_with(together, size="L", color="Black")
+    assert {value_id("size", "L"), value_id("color", "Black")} <= set(stored(split))
+    # when the facets filter on both
+    facets = facet_service_factory().facets(
+        ProductFilters(category="shirts", options=(("color", ("black",)), ("size", ("l",))))
+    )
+    # then only the product with one variant having both matches; each type's facet counts the products
+    # matching the other filters by the values of any of their live variants (as the links always counted)
+    assert facets["count"] == 1
+    assert {v["slug"]: v["count"] for v in facets["options"]["size"]} == {"m": 1, "l": 2}  # both have black
+    assert {v["slug"]: v["count"] for v in facets["options"]["color"]} == {"black": 2, "white": 1}  # both have L
+
+
 @pytest.fixture
 def facet_service_factory(container):
     """Facet services whose answers are never cached (each call computes)."""

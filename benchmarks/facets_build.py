@@ -8,7 +8,8 @@ database; SELECTs only), `--calls` times after one warm-up call, and prints p50/
   * build: the whole computation in this process (Django, psycopg, PostgreSQL);
   * sql: the time spent inside `cursor.execute` + fetch of its statements (wall clock, seen from Python);
   * floor: the statements of one build replayed alone, one after the other (their SQL floor).
-`--explain` also prints EXPLAIN (ANALYZE, BUFFERS) of every statement of one build.
+`--explain` also prints EXPLAIN (ANALYZE, BUFFERS) of every statement of one build (those sent in one
+round trip one by one).
 Not part of the test suite: figures are printed, never asserted.
 """
 
@@ -56,6 +57,19 @@ class StatementLog:
             self.statements.append((sql, params, time.perf_counter() - start))
 
 
+def _one_by_one(statements: list[tuple[str, object, float]]) -> list[tuple[str, list, float]]:
+    """The statements with those a round trip sent together (`run_batch`: joined by "; ") split apart, each
+    with its own parameters (its share of the `%s` placeholders, in order)."""
+    out = []
+    for sql, params, seconds in statements:
+        rest = list(params or ())
+        for part in sql.split("; "):
+            n = part.count("%s")
+            out.append((part, rest[:n], seconds))
+            rest = rest[n:]
+    return out
+
+
 def main() -> None:
     """Parse the arguments, time the builds, print the figures (and plans)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -99,7 +113,7 @@ def main() -> None:
         print(f"  {seconds * 1000:7.2f} ms  {sql[:150]}")
     if args.explain:
         with connection.cursor() as cursor:
-            for sql, params, _seconds in last.statements:
+            for sql, params, _seconds in _one_by_one(last.statements):
                 if sql.lstrip().upper().startswith("EXPLAIN"):
                     continue
                 print("\n-- " + sql.strip(), params)

@@ -311,10 +311,11 @@ def _replay(statements: list[str], repeat: int = 30) -> list[float]:
 
 
 def _plans(statements: list[str]) -> tuple[str, bool]:
+    """EXPLAIN ANALYZE of each statement (those a round trip sent together one by one, see `run_batch`)."""
     text, seq = [], False
     with connection.cursor() as cursor:
         cursor.execute("BEGIN")
-        for sql in statements:
+        for sql in (part for batch in statements for part in batch.split("; ")):
             if sql.startswith("EXPLAIN"):
                 continue
             if "set_config" in sql:

@@ -121,3 +121,16 @@ def test_seed_catalog_copy_and_orm_write_the_same_variants(on_postgres):
     copied = variant_snapshot()
     seed(products=250, seed=3, method="orm", clear=True)
     assert variant_snapshot() == copied
+
+
+def test_seed_catalog_copy_keeps_each_products_option_values(on_postgres):
+    """The option links arrive by COPY: the insert trigger (migration 0024) fills each product's array."""
+    if not on_postgres:
+        pytest.skip("the arrays are PostgreSQL's")
+    from tests.services.catalog.test_option_value_arrays import stored_and_true
+
+    seed(products=250, seed=3, method="copy")
+    rows = stored_and_true()
+    assert len(rows) == 250
+    assert sum(1 for _, stored, _ in rows if stored) > 150  # about three quarters have options
+    assert all(stored == true for _, stored, true in rows)

@@ -1,6 +1,7 @@
 """Facet counts (`FacetService`): each facet ignores its own filter; cached per filter set; sampled above a limit."""
 
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -158,7 +159,8 @@ def test_facets_over_a_small_share_of_the_catalog_sample_hashed_id_buckets(
     if not on_postgres:
         pytest.skip("estimates need PostgreSQL")
     monkeypatch.setattr(facets_module, "TABLESAMPLE_SHARE", math.inf)  # every filter set is a "small share"
-    monkeypatch.setattr(facets_module, "row_estimate", lambda qs: 2_000)  # planner estimate
+    # the planner's estimates: 2,000 rows per filter set
+    monkeypatch.setattr(facets_module, "_plan_rows", lambda queries: ([2_000] * len(queries), 50.0))
     # limit 0: every facet sampled; 1,000 of 2,000 rows: buckets 0..511 (half the hash range), counts x2
     sampled = _no_cache(FacetService(container.product_lister(), container.versioned_cache(), 0, 1_000))
     facets = sampled.facets(ProductFilters(category="devices"))
@@ -190,17 +192,19 @@ def test_facets_over_a_small_share_of_the_catalog_sample_hashed_id_buckets(
 
 @pytest.mark.django_db(transaction=True)  # VACUUM (the visibility map: index-only scans) runs outside one
 def test_sampled_category_facets_read_an_index_range(container, big_shop, on_postgres, monkeypatch):
-    """The sample is a range of product_pub_cat_sample_idx (the bucket in its Index Cond), not a walk of
-    the category's entries filtered afterwards: the query's expression is the index's."""
+    """The sample is a range of product_pub_cat_options_idx (product figures and option counts), the bucket in its
+    Index Cond, not a walk of the category's entries filtered afterwards: the query's expression is the index's."""
     if not on_postgres:
         pytest.skip("PostgreSQL plans")
     monkeypatch.setattr(facets_module, "TABLESAMPLE_SHARE", math.inf)
-    monkeypatch.setattr(facets_module, "row_estimate", lambda qs: 2_000)
+    monkeypatch.setattr(facets_module, "_plan_rows", lambda queries: ([2_000] * len(queries), 50.0))
     sampled = _no_cache(FacetService(container.product_lister(), container.versioned_cache(), 0, 1_000))
     with CaptureQueriesContext(connection) as ctx:
         sampled.facets(ProductFilters(category="devices"))
-    statements = [q["sql"] for q in ctx.captured_queries if "hashint8" in q["sql"] and '"category_id" IN (' in q["sql"]]
-    assert len(statements) == 2  # the product figures and the option counts
+    batches = [q["sql"] for q in ctx.captured_queries if "hashint8" in q["sql"]]
+    assert len(batches) == 1  # every facet statement in one round trip
+    statements = [sql for sql in batches[0].split("; ") if re.search(r'"category_id" IN \(\d', sql)]
+    assert len(statements) == 2  # the product figures and the option counts of the category
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_product")
     with transaction.atomic(), connection.cursor() as cursor:
@@ -209,7 +213,7 @@ def test_sampled_category_facets_read_an_index_range(container, big_shop, on_pos
         for sql in statements:
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "product_pub_cat_sample_idx" in plan
+            assert "Index Only Scan using product_pub_cat_options_idx" in plan
             cond = next(line for line in plan.splitlines() if "Index Cond" in line and "category_id" in line)
             assert "hashint8" in cond
             assert "< 512" in cond

@@ -17,10 +17,10 @@ SAMPLE_BUCKETS = 1024
 class SampleBucket(models.Func):
     """A product's sample bucket, 0..SAMPLE_BUCKETS - 1: its id hashed (`hashint8(id) & 1023` on
     PostgreSQL), so `bucket < t` keeps a pseudo-random t/1024 of any set of products, and the facets'
-    sample of a category is a range of `product_pub_cat_sample_idx` (see FacetService).
+    sample of a category is a range of `product_pub_cat_options_idx` (migration 0024, see FacetService).
 
     Computed, never stored: the index holds it. Other databases (SQLite) get the id's low bits,
-    only so the index can be built there; they never sample.
+    only so that migration 0023's index can be built there; they never sample.
     """
 
     template = f"(hashint8(%(expressions)s) & {SAMPLE_BUCKETS - 1})"
@@ -102,15 +102,8 @@ class Product(SoftDeleteModel):
             models.Index(fields=["name", "id"], name="product_pub_name_idx", condition=PUBLIC),
             models.Index(fields=["category", "price"], name="product_pub_cat_price_idx", condition=PUBLIC),
             models.Index(fields=["category", "-created_at"], name="product_pub_cat_created_idx", condition=PUBLIC),
-            # facets of a category: its products' facet fields in an index-only scan; a sampled facet
-            # reads one bucket range per category (`SampleBucket(id) < t`), not the whole category
-            models.Index(
-                models.F("category"),
-                SampleBucket("id"),
-                include=["id", "price", "stock", "rating"],
-                name="product_pub_cat_sample_idx",
-                condition=PUBLIC,
-            ),
+            # the facets of a category read `product_pub_cat_options_idx` (PostgreSQL, migration 0024): keyed
+            # on (category, SampleBucket(id)) like this table's columns, it includes a column Django does not know
             # ordering=rating|-rating and min_rating (both directions of one index; unrated rows are not in it)
             models.Index(
                 fields=["rating", "id"], name="product_pub_rating_idx", condition=PUBLIC & Q(rating__isnull=False)

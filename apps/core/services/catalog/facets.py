@@ -10,42 +10,76 @@ Scale (see README, "Facets"): a facet whose products number at most `exact_limit
 estimate) is counted exactly. Above it, on PostgreSQL, the aggregate reads a sample of about
 `sample_rows` matching products and scales the counts up; the answer then carries
 `"count_is_estimate": true`, as the list does. The sample is the products whose hashed-id bucket
-(`SampleBucket`, 0..1023) is below a threshold when they are a small share of the catalog (for a
-category, one range of `product_pub_cat_sample_idx` per category: only the sample is read), else a
-block sample of the product table (`TABLESAMPLE SYSTEM`, never more than MAX_SAMPLE_PERCENT of
-it). Both are deterministic: the same catalog gives the same figures (and ETag).
+(`SampleBucket`, 0..1023) is below a threshold when they are a small share of the catalog (one
+range of `product_pub_cat_options_idx` per category: only the sample is read), else a block sample
+of the product table (`TABLESAMPLE SYSTEM`, never more than MAX_SAMPLE_PERCENT of it). Both are
+deterministic: the same catalog gives the same figures (and ETag).
+
+On PostgreSQL the option counts read each product's `option_value_ids` (its live variants' option
+values, kept by triggers, migration 0024) from that index, with the product: a category's facets
+are index-only range scans, not a probe of the option links per product. One request costs three
+round trips: the category tree, the planner's estimates of every filter set, then every facet
+statement together (`run_batch`); option types and values come from the cached vocabulary.
 Answers are cached per filter set in the product lists' namespace, so any catalog write makes
 the next read recompute them.
 """
 
 import math
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
 
+from apps.core.infra.db.batch import Statement, run_batch
 from apps.core.infra.versioned_cache import CacheKey, VersionedCache
 from apps.core.models.catalog import (
     SAMPLE_BUCKETS,
     Category,
-    OptionType,
     Product,
     ProductVariant,
     SampleBucket,
     VariantOption,
 )
 from apps.core.services.catalog.cache import CatalogCache
+from apps.core.services.catalog.option_filters import (
+    OptionSelection,
+    option_overlap_q,
+    option_q,
+    option_vocabulary,
+)
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
-from apps.core.services.catalog.product_queries import row_estimate, uses_postgres
+from apps.core.services.catalog.product_queries import uses_postgres
 
 RATING_THRESHOLDS = (4, 3, 2, 1)
 MAX_SAMPLE_PERCENT = 10.0
 TABLESAMPLE_SHARE = 0.2  # facets over a larger share of the catalog sample blocks, smaller ones id buckets
-# the product table in a FROM, with its alias when it has one (Django's subquery aliases: U0, V0, W0, ...)
-_PRODUCT_FROM = re.compile(rf'FROM "{re.escape(Product._meta.db_table)}"( [A-Z]\d+)?(?= |\)|$)')
+CENT = Decimal("0.01")
+_PRODUCT = Product._meta.db_table
+# how Django compiles `matches.values("id")`: the facets' statements replace this select list with theirs
+_IDS_SELECT = f'SELECT "{_PRODUCT}"."id" AS "id" FROM "{_PRODUCT}"'
+# the product figures of a filter set: count, price range, in stock, rated at least each threshold
+_FIGURES = ", ".join(
+    [
+        "COUNT(*)",
+        f'MIN("{_PRODUCT}"."price")',
+        f'MAX("{_PRODUCT}"."price")',
+        f'COUNT(CASE WHEN "{_PRODUCT}"."stock" > 0 THEN 1 END)',
+        *(f'COUNT(CASE WHEN "{_PRODUCT}"."rating" >= {k} THEN 1 END)' for k in RATING_THRESHOLDS),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What the facets of one filter set read: the products (`ids`: a query of their ids, the matches or their
+    bucket sample), the factor their counts are scaled by (1.0: exact) and, for a block sample, the
+    TABLESAMPLE clause that follows the product table."""
+
+    ids: Statement
+    scale: float = 1.0
+    tablesample: str = ""
 
 
 class FacetService:
@@ -89,163 +123,228 @@ class FacetService:
 
     # --- computation ---------------------------------------------------------------------
     def _compute(self, f: ProductFilters) -> dict:
-        # per computation: whether a figure was sampled, and each filter set's matches and estimate
-        # (facets sharing filters resolve the category tree and ask the planner once)
-        self._estimated = False
-        self._matches: dict[ProductFilters, QuerySet] = {}
-        self._estimates: dict[ProductFilters, int | None] = {}
-        self._table_rows: float | None = None
+        self._estimated = False  # whether a figure was sampled
         product_facets = {
             "count": f,
             "price": replace(f, min_price=None, max_price=None),
             "in_stock": replace(f, in_stock=None),
             "rating": replace(f, min_rating=None),
         }
-        by_filters: dict[ProductFilters, list[str]] = {}
-        for name, flt in product_facets.items():
-            by_filters.setdefault(flt, []).append(name)
-        figures: dict[str, object] = {}
-        for flt, names in by_filters.items():
-            figures.update(self._product_figures(flt, names))
+        figure_sets = list(dict.fromkeys(product_facets.values()))
+        categories = replace(f, category=None)
+        vocabulary = option_vocabulary()
+        selected = dict(f.options)
+        option_sets: dict[ProductFilters, list[str]] = {}  # filter set: the option type slugs it counts
+        for slug in vocabulary:
+            flt = replace(f, options=tuple(o for o in f.options if o[0] != slug)) if slug in selected else f
+            option_sets.setdefault(flt, []).append(slug)
+        samples = self._samples([*figure_sets, categories, *option_sets])
+        # every statement is built first, then all of them are sent in one round trip
+        results = iter(
+            _run_all(
+                [
+                    *(_statement(samples[flt], f"SELECT {_FIGURES}") for flt in figure_sets),
+                    _categories_statement(samples[categories]),
+                    *(_option_statement(samples[flt]) for flt in option_sets),
+                ]
+            )
+        )
+        figures = {flt: _figures(*next(results)) for flt in figure_sets}
+        category_list = _category_list(*next(results))
+        counts: dict[int, int] = {}
+        for slugs in option_sets.values():
+            rows, scale = next(results)
+            found = dict(rows)
+            for slug in slugs:  # a statement counts every type's values; each filter set keeps its own types'
+                counts |= {v[0]: round(found[v[0]] * scale) for v in vocabulary[slug] if v[0] in found}
+        in_stock = figures[product_facets["in_stock"]]
+        rating = figures[product_facets["rating"]]["rating"]
         out = {
-            "count": figures["n_count"],
-            "price": {"min": figures["price_min"], "max": figures["price_max"]},
-            "categories": self._categories(replace(f, category=None)),
-            "options": self._options(f),
-            "in_stock": {"true": figures["in_stock"], "false": figures["n_in_stock"] - figures["in_stock"]},
-            "rating": [{"min_rating": k, "count": figures[f"rating_{k}"]} for k in RATING_THRESHOLDS],
+            "count": figures[f]["count"],
+            "price": figures[product_facets["price"]]["price"],
+            "categories": category_list,
+            "options": {
+                slug: [
+                    {"value": value, "slug": value_slug, "count": counts[value_id]}
+                    for value_id, _low_slug, _low_value, value, value_slug in values
+                    if counts.get(value_id)
+                ]
+                for slug, values in vocabulary.items()
+            },
+            "in_stock": {"true": in_stock["in_stock"], "false": in_stock["count"] - in_stock["in_stock"]},
+            "rating": [{"min_rating": k, "count": n} for k, n in zip(RATING_THRESHOLDS, rating, strict=True)],
         }
         if self._estimated:
             out["count_is_estimate"] = True
         return out
 
-    def _product_figures(self, f: ProductFilters, names: Sequence[str]) -> dict:
-        """Aggregates of the products matching `f` for the product-level facets `names` (one query)."""
-        aggregates = {f"n_{name}": Count("id") for name in names}
-        if "price" in names:
-            aggregates |= {"price_min": Min("price"), "price_max": Max("price")}
-        if "in_stock" in names:
-            aggregates["in_stock"] = Count("id", filter=Q(stock__gt=0))
-        if "rating" in names:
-            aggregates |= {f"rating_{k}": Count("id", filter=Q(rating__gte=k)) for k in RATING_THRESHOLDS}
-        rows, scale = self._run(
-            # grouped by a constant (one row): a column would keep an index-only scan from covering the query
-            lambda base: (
-                base.order_by().annotate(one=Value(1)).values("one").annotate(**aggregates).values(*aggregates)
-            ),
-            self._base(f),
-        )
-        row = rows[0] if rows else dict.fromkeys(aggregates)
-        out = {}
-        for key in aggregates:
-            value = row[key]
-            if key.startswith("price_"):
-                out[key] = value if isinstance(value, Decimal) or value is None else Decimal(value)
-            else:
-                out[key] = round((value or 0) * scale)
-        return out
+    def _samples(self, filter_sets: Sequence[ProductFilters]) -> dict[ProductFilters, "_Sample | None"]:
+        """The products the facets of each filter set read; None when nothing can match.
 
-    def _categories(self, f: ProductFilters) -> list[dict]:
-        rows, scale = self._run(
-            lambda base: base.order_by().values("category_id").annotate(n=Count("id")).values("category_id", "n"),
-            self._base(f),
-        )
-        counts = {row["category_id"]: round(row["n"] * scale) for row in rows}
-        categories = Category.objects.filter(pk__in=list(counts)).values("id", "slug", "name")
-        listed = [{**c, "count": counts[c["id"]]} for c in categories if counts[c["id"]] > 0]
-        return sorted(listed, key=lambda c: (-c["count"], c["name"], c["id"]))
+        Each distinct filter set's matches are built once (its category tree resolved once), and the
+        planner's estimates of all of them come in one round trip (`_plan_rows`). At most
+        `exact_limit` matches, or not PostgreSQL: all of them, exact. More: a sample of about
+        `sample_rows` of them, its counts scaled up. When they are under TABLESAMPLE_SHARE of the
+        catalog, the sample is the products whose `SampleBucket(id)` is below
+        t = ceil(1024 * sample_rows / estimate), scaled by 1024 / t: a range of
+        `product_pub_cat_options_idx` per category (of the filter, else of the catalog), so only the
+        sample is read (a category of 400,000 costs what one of 40,000 does). Otherwise a block sample
+        of the product table (TABLESAMPLE SYSTEM, REPEATABLE). Same catalog, same figures.
 
-    def _options(self, f: ProductFilters) -> dict[str, list[dict]]:
-        types = list(OptionType.objects.prefetch_related("values").order_by("slug"))
-        selected = dict(f.options)
-        groups: dict[ProductFilters, list[OptionType]] = {}
-        for option_type in types:
-            flt = f
-            if option_type.slug in selected:
-                flt = replace(f, options=tuple(o for o in f.options if o[0] != option_type.slug))
-            groups.setdefault(flt, []).append(option_type)
-        counts: dict[int, int] = {}
-        for flt, members in groups.items():
-            # the statement counts every type's values (an index-only scan of the links); the group keeps its own
-            value_ids = {v.pk for t in members for v in t.values.all()}
-            rows, scale = self._run(_option_counts, self._base(flt))
-            counts |= {
-                row["option_value_id"]: round(row["n"] * scale) for row in rows if row["option_value_id"] in value_ids
-            }
-        return {
-            t.slug: [
-                {"value": v.value, "slug": v.slug, "count": counts[v.pk]} for v in t.values.all() if counts.get(v.pk)
-            ]
-            for t in types
-        }
-
-    def _base(self, f: ProductFilters) -> ProductFilters:
-        """`f`, its matches built (once per computation: the category tree is resolved once per filter set)."""
-        if f not in self._matches:
-            self._matches[f] = self._lister.matches(f)
-        return f
-
-    def _run(self, build: Callable[[QuerySet], QuerySet], f: ProductFilters) -> tuple[list[dict], float]:
-        """Rows of `build(products)` and the factor its counts are scaled by (1.0: exact).
-
-        `f` gives the facet's products (`matches`). At most `exact_limit` of them (planner estimate):
-        `build(matches)`, exact. More, on PostgreSQL: a sample of about `sample_rows` of them, its
-        counts scaled up. When they are under TABLESAMPLE_SHARE of the catalog, the sample is the
-        products whose `SampleBucket(id)` is below t = ceil(1024 * sample_rows / estimate), scaled by
-        1024 / t: for a category that is a range of `product_pub_cat_sample_idx` per category, so
-        only the sample is read (a category of 400,000 costs what one of 40,000 does). Otherwise a
-        block sample of the product table (TABLESAMPLE SYSTEM, REPEATABLE). Same catalog, same figures.
+        On PostgreSQL the statements read a filter set's option filters from the products' arrays
+        (`_with_option_arrays`); the planner estimates the list's own matches, so both choose alike.
         """
-        matches = self._matches[f]
-        if f not in self._estimates:
-            self._estimates[f] = row_estimate(matches.order_by().values("id")) if uses_postgres() else None
-        estimate = self._estimates[f]
-        if estimate is None or estimate <= self._exact_limit:
-            return list(build(matches)), 1.0
-        self._estimated = True
-        if self._table_rows is None:
-            self._table_rows = _table_rows()
-        if estimate < TABLESAMPLE_SHARE * self._table_rows:
-            buckets = min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * self._sample_rows / estimate))
-            sample = matches.alias(sample_bucket=SampleBucket("id")).filter(sample_bucket__lt=buckets)
-            return list(build(sample)), SAMPLE_BUCKETS / buckets
-        percent = max(0.01, min(MAX_SAMPLE_PERCENT, 100.0 * self._sample_rows / estimate))
-        sql, params = build(matches).query.sql_with_params()
-        sql, found = _PRODUCT_FROM.subn(
-            lambda m: f"{m.group(0)} TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (17)", sql, count=1
-        )
-        if not found:  # no product scan to sample (cannot happen with the queries above): count exactly
-            self._estimated = False
-            return list(build(matches)), 1.0
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            columns = [c.name for c in cursor.description]
-            rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
-        return rows, 100.0 / percent
+        read: dict[ProductFilters, QuerySet] = {}  # the products each filter set's statements read
+        estimated: dict[ProductFilters, Statement] = {}  # the list's matches (their ids), which the planner estimates
+        exact: dict[ProductFilters, Statement] = {}  # the ids of `read`
+        for flt in dict.fromkeys(filter_sets):
+            # the list's matches: those without the option filters, filtered by them (see `ProductLister`)
+            without_options = self._lister.matches(replace(flt, options=()))
+            read[flt] = without_options.filter(option_q(flt.options))
+            statement = _ids(read[flt])
+            if statement is not None:
+                estimated[flt] = exact[flt] = statement
+                if flt.options and uses_postgres():
+                    read[flt] = _with_option_arrays(without_options, flt.options)
+                    exact[flt] = _ids(read[flt])
+        samples: dict[ProductFilters, _Sample | None] = dict.fromkeys(read)
+        if not uses_postgres():
+            return samples | {flt: _Sample(statement) for flt, statement in exact.items()}
+        estimates, table_rows = _plan_rows(list(estimated.values()))
+        for flt, estimate in zip(estimated, estimates, strict=True):
+            if estimate <= self._exact_limit:
+                samples[flt] = _Sample(exact[flt])
+                continue
+            self._estimated = True
+            if estimate < TABLESAMPLE_SHARE * table_rows:
+                buckets = min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * self._sample_rows / estimate))
+                bucketed = read[flt].alias(sample_bucket=SampleBucket("id")).filter(sample_bucket__lt=buckets)
+                if flt.category is None:  # every product has one: the same rows, a bucket range per category read
+                    bucketed = bucketed.filter(category__in=Category.objects.values("id"))
+                samples[flt] = _Sample(_ids(bucketed), SAMPLE_BUCKETS / buckets)
+            else:
+                percent = max(0.01, min(MAX_SAMPLE_PERCENT, 100.0 * self._sample_rows / estimate))
+                tablesample = f" TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (17)"
+                samples[flt] = _Sample(exact[flt], 100.0 / percent, tablesample)
+        return samples
 
 
-def _option_counts(products: QuerySet) -> QuerySet:
-    """Per option value (of every type): how many of `products` have a live variant with it.
+_Built = tuple[Statement, float] | None
+"""A facet statement and the factor its counts are scaled by; None when nothing can match."""
 
-    No filter on the option type: the links are then read from `variant_opt_product_cover_idx`
-    alone (index-only, one descent per product); the caller keeps the values it wants.
+
+def _with_option_arrays(products: QuerySet, selection: OptionSelection) -> QuerySet:
+    """PostgreSQL: `products` having the selected options, the same rows as with `option_q`.
+
+    A product has a live variant with one of a type's values exactly when one of them is in its
+    `option_value_ids` (migration 0024): one selected type is matched on the array alone, read from
+    the facets' covering index. Several must be on one variant: the array drops the products lacking
+    any of them, and `option_q`'s EXISTS probes the links of the rest only.
     """
-    deleted = ProductVariant.objects.filter(pk=OuterRef("variant_id"), deleted_at__isnull=False)
-    return (
-        VariantOption.objects.filter(
-            ~Exists(deleted),  # anti-join on the small index of deleted variants, not a join per link
-            product__in=products.order_by().values("id"),
-        )
-        .values("option_value_id")
-        .annotate(n=Count("product_id", distinct=True))
-        .values("option_value_id", "n")
-        .order_by()
+    products = products.filter(option_overlap_q(selection))
+    return products.filter(option_q(selection)) if len(selection) > 1 else products
+
+
+def _ids(products: QuerySet) -> Statement | None:
+    """The SQL of the ids of `products` (how Django compiles `values("id")`); None when nothing can match."""
+    try:
+        sql, params = products.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # e.g. an option value no product can have
+        return None
+    if not sql.startswith(_IDS_SELECT):
+        raise ValueError(f"Not a plain product query: {sql[:120]}")
+    return sql, params
+
+
+def _plan_rows(queries: Sequence[Statement]) -> tuple[list[int], float]:
+    """The planner's row estimate of each query (EXPLAIN, nothing run) and its row count of the product table
+    (pg_class.reltuples), in one round trip. PostgreSQL only."""
+    statements = [(f"EXPLAIN (FORMAT JSON) {sql}", params) for sql, params in queries]
+    statements.append(("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_PRODUCT]))
+    *plans, table = run_batch(statements)
+    estimates = [int(plan[0][0][0]["Plan"]["Plan Rows"]) for plan in plans]  # the json column comes decoded
+    return estimates, max(float(table[0][0]), 1.0) if table else 1.0
+
+
+def _statement(sample: _Sample | None, select: str, group: bool = False) -> _Built:
+    """`select` (a select list) over the products of `sample`; `group`: grouped by the first selected column.
+
+    Returns:
+        ((sql, params), the factor its counts are scaled by), or None when nothing can match.
+    """
+    if sample is None:
+        return None
+    sql, params = sample.ids
+    sql = f'{select} FROM "{_PRODUCT}"{sample.tablesample}{sql[len(_IDS_SELECT) :]}'
+    return (f"{sql} GROUP BY 1" if group else sql, params), sample.scale
+
+
+def _around(built: _Built, before: str, after: str) -> _Built:
+    """`built` as a subquery: `before` + its SQL + `after`, its parameters and scale kept."""
+    if built is None:
+        return None
+    (sql, params), scale = built
+    return (f"{before}{sql}{after}", params), scale
+
+
+def _categories_statement(sample: _Sample | None) -> _Built:
+    """(id, slug, name, products) per category of the products of `sample`, the category rows joined in."""
+    return _around(
+        _statement(sample, f'SELECT "{_PRODUCT}"."category_id" AS category_id, COUNT(*) AS n', group=True),
+        "SELECT c.id, c.slug, c.name, s.n FROM (",
+        f') s JOIN "{Category._meta.db_table}" c ON c.id = s.category_id',
     )
 
 
-def _table_rows() -> float:
-    """The planner's row count of the product table (pg_class.reltuples)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Product._meta.db_table])
-        row = cursor.fetchone()
-    return max(float(row[0]), 1.0) if row else 1.0
+def _option_statement(sample: _Sample | None) -> _Built:
+    """(option value id, how many of the products of `sample` have a live variant with it), every type's values.
+
+    PostgreSQL: from each product's `option_value_ids` (migration 0024), read with the product from one
+    index-only range of `product_pub_cat_options_idx` for a category (or its sample). Elsewhere (never
+    sampled): from the option links of live variants.
+    """
+    if uses_postgres():
+        unnested = _statement(sample, f'SELECT unnest("{_PRODUCT}"."option_value_ids") AS v')
+        return _around(unnested, "SELECT v, COUNT(*) FROM (", ") s GROUP BY 1")
+    if sample is None:
+        return None
+    sql, params = sample.ids
+    links, variants = VariantOption._meta.db_table, ProductVariant._meta.db_table
+    return (
+        f"SELECT l.option_value_id, COUNT(DISTINCT l.product_id) FROM {links} l "
+        f"JOIN {variants} v ON v.id = l.variant_id AND v.deleted_at IS NULL WHERE l.product_id IN ({sql}) GROUP BY 1",
+        params,
+    ), 1.0
+
+
+def _run_all(built: Sequence[_Built]) -> list[tuple[list[tuple], float]]:
+    """(rows, scale) of each built statement, all run in one round trip; None (nothing can match): no rows."""
+    results = iter(run_batch([item[0] for item in built if item is not None]))
+    return [(next(results), item[1]) if item is not None else ([], 1.0) for item in built]
+
+
+def _figures(rows: list[tuple], scale: float) -> dict:
+    """The product figures of one `_FIGURES` row (no row: nothing could match), counts scaled.
+
+    Returns:
+        {"count": int, "price": {"min": Decimal | None, "max": Decimal | None}, "in_stock": int,
+         "rating": [int per RATING_THRESHOLDS]}.
+    """
+    count, low, high, in_stock, *rated = rows[0] if rows else (0, None, None, 0, *(0 for _ in RATING_THRESHOLDS))
+    return {
+        "count": round(count * scale),
+        "price": {"min": _price(low), "max": _price(high)},
+        "in_stock": round(in_stock * scale),
+        "rating": [round(n * scale) for n in rated],
+    }
+
+
+def _price(value) -> Decimal | None:
+    """A price as read by raw SQL: PostgreSQL gives a Decimal, SQLite an int or a float."""
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+
+
+def _category_list(rows: list[tuple], scale: float) -> list[dict]:
+    """The categories facet from (id, slug, name, products) rows: counts scaled, most products first."""
+    listed = [{"id": i, "slug": slug, "name": name, "count": round(n * scale)} for i, slug, name, n in rows]
+    return sorted((c for c in listed if c["count"] > 0), key=lambda c: (-c["count"], c["name"], c["id"]))

@@ -16,35 +16,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from apps.core.models.catalog import OptionType, OptionValue, VariantOption
+from apps.core.models.catalog import OptionType, OptionValue, Product, VariantOption
 
-OPTION_VOCABULARY_CACHE_KEY = "catalog:option-vocabulary:v1"
+OPTION_VOCABULARY_CACHE_KEY = "catalog:option-vocabulary:v2"
 OPTION_VOCABULARY_TIMEOUT_S = 3600
 
-Vocabulary = dict[str, list[tuple[int, str, str]]]
-"""{option type slug: [(option value id, value slug lowercased, value lowercased), ...]}."""
+Vocabulary = dict[str, list[tuple[int, str, str, str, str]]]
+"""{option type slug: [(option value id, value slug lowercased, value lowercased, value, value slug), ...]}: types in
+slug order, each type's values in position order (as the facets list them)."""
 
 OptionSelection = tuple[tuple[str, tuple[str, ...]], ...]
 """Validated option filters: ((option type slug, (value, ...)), ...), sorted, values lowercased."""
 
 
 def option_vocabulary() -> Vocabulary:
-    """Every option type's slug and values (cached; two queries on a miss)."""
+    """Every option type's slug and values (cached; two queries on a miss), see `Vocabulary`."""
     vocabulary = cache.get(OPTION_VOCABULARY_CACHE_KEY)
     if vocabulary is None:
         vocabulary = {slug: [] for slug in OptionType.objects.order_by("slug").values_list("slug", flat=True)}
         values = (
             OptionValue.objects.annotate(low_value=Lower("value"))
-            .order_by("id")
-            .values_list("option_type__slug", "id", "slug", "low_value")
+            .order_by("position", "id")
+            .values_list("option_type__slug", "id", "slug", "low_value", "value")
         )
-        for type_slug, value_id, slug, low_value in values:
-            vocabulary.setdefault(type_slug, []).append((value_id, slug.lower(), low_value))
+        for type_slug, value_id, slug, low_value, value in values:
+            vocabulary.setdefault(type_slug, []).append((value_id, slug.lower(), low_value, value, slug))
         cache.set(OPTION_VOCABULARY_CACHE_KEY, vocabulary, OPTION_VOCABULARY_TIMEOUT_S)
     return vocabulary
 
@@ -88,7 +90,7 @@ def resolve(selection: OptionSelection) -> list[list[int]]:
     return [
         sorted(
             value_id
-            for value_id, slug, low_value in vocabulary.get(type_slug, ())
+            for value_id, slug, low_value, _value, _slug in vocabulary.get(type_slug, ())
             if slug in wanted or low_value in wanted
         )
         for type_slug, wanted in selection
@@ -119,3 +121,21 @@ def option_q(selection: OptionSelection) -> Q:
     if any(not ids for ids in groups):
         return Q(pk__in=[])  # a value no option value has: nothing matches
     return Q(variant_match(groups))
+
+
+def option_overlap_q(selection: OptionSelection) -> Q:
+    """PostgreSQL: products whose `option_value_ids` array (migration 0024) has one value of each selected type.
+
+    `option_q` implies it (a live variant's values are in its product's array), so adding it to
+    `option_q` changes no result; it lets a scan of an index that includes the array (the facets')
+    drop the products without those values before `option_q`'s EXISTS probes their links.
+    Q() when nothing is selected or a type's values match nothing (`option_q` then matches nothing).
+    """
+    groups = resolve(selection)
+    if not groups or any(not ids for ids in groups):
+        return Q()
+    column = f'"{Product._meta.db_table}"."option_value_ids"'
+    q = Q()
+    for ids in groups:
+        q &= Q(RawSQL(f"{column} && %s::bigint[]", (list(ids),), output_field=BooleanField()))
+    return q

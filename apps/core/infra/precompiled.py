@@ -62,7 +62,20 @@ def check_django_version(version: tuple = django.VERSION) -> None:
 check_django_version()  # at import, i.e. at start-up: fail loudly, not with wrong rows later
 
 M = TypeVar("M", bound=Model)
-C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class _CompiledSQL:
+    """What `_Precompiled` keeps per connection for both kinds: the SQL, its parameters and the converters."""
+
+    sql: str
+    params: tuple
+    slots: tuple[int, ...]  # where each placeholder sits in `params`
+    compiler: Any
+    converters: dict
+
+
+C = TypeVar("C", bound=_CompiledSQL)
 
 
 class _Precompiled(Generic[C]):
@@ -115,12 +128,7 @@ class _Precompiled(Generic[C]):
 
 
 @dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    params: tuple
-    slots: tuple[int, ...]  # where each placeholder sits in `params`
-    compiler: Any
-    converters: dict
+class _Compiled(_CompiledSQL):
     init_list: list[str]
     fields_start: int
     fields_end: int
@@ -212,12 +220,7 @@ class PrecompiledQuery(_Precompiled[_Compiled], Generic[M]):
 
 
 @dataclass(frozen=True)
-class _CompiledRows:
-    sql: str
-    params: tuple
-    slots: tuple[int, ...]  # where each placeholder sits in `params`
-    compiler: Any
-    converters: dict
+class _CompiledRows(_CompiledSQL):
     width: int | None  # the selected columns when the SQL selects more (ordering columns), else None
 
 

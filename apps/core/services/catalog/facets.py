@@ -50,7 +50,7 @@ from apps.core.services.catalog.option_filters import (
     option_vocabulary,
 )
 from apps.core.services.catalog.product_listing import ProductFilters, ProductLister
-from apps.core.services.catalog.product_queries import uses_postgres
+from apps.core.services.catalog.product_queries import explained, planned_rows, uses_postgres
 
 RATING_THRESHOLDS = (4, 3, 2, 1)
 MAX_SAMPLE_PERCENT = 10.0
@@ -259,11 +259,10 @@ def _ids(products: QuerySet) -> Statement | None:
 def _plan_rows(queries: Sequence[Statement]) -> tuple[list[int], float]:
     """The planner's row estimate of each query (EXPLAIN, nothing run) and its row count of the product table
     (pg_class.reltuples), in one round trip. PostgreSQL only."""
-    statements = [(f"EXPLAIN (FORMAT JSON) {sql}", params) for sql, params in queries]
+    statements = [explained(query) for query in queries]
     statements.append(("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_PRODUCT]))
     *plans, table = run_batch(statements)
-    estimates = [int(plan[0][0][0]["Plan"]["Plan Rows"]) for plan in plans]  # the json column comes decoded
-    return estimates, max(float(table[0][0]), 1.0) if table else 1.0
+    return [planned_rows(plan) for plan in plans], max(float(table[0][0]), 1.0) if table else 1.0
 
 
 def _statement(sample: _Sample | None, select: str, group: bool = False) -> _Built:

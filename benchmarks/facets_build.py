@@ -33,6 +33,7 @@ from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 
 from apps.core.containers import Container  # noqa: E402
+from apps.core.infra.db.batch import split_batch  # noqa: E402
 from apps.core.serializers.catalog.facets import FacetQuerySerializer  # noqa: E402
 from apps.core.services.catalog import ProductFilters  # noqa: E402
 
@@ -58,16 +59,12 @@ class StatementLog:
 
 
 def _one_by_one(statements: list[tuple[str, object, float]]) -> list[tuple[str, list, float]]:
-    """The statements with those a round trip sent together (`run_batch`: joined by "; ") split apart, each
-    with its own parameters (its share of the `%s` placeholders, in order)."""
-    out = []
-    for sql, params, seconds in statements:
-        rest = list(params or ())
-        for part in sql.split("; "):
-            n = part.count("%s")
-            out.append((part, rest[:n], seconds))
-            rest = rest[n:]
-    return out
+    """The statements with those a round trip sent together (`run_batch`) split apart (`split_batch`)."""
+    return [
+        (part, part_params, seconds)
+        for sql, params, seconds in statements
+        for part, part_params in split_batch(sql, params or ())
+    ]
 
 
 def main() -> None:

@@ -54,6 +54,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from apps.core.infra.db.batch import split_batch  # noqa: E402
 from apps.core.infra.pagination import encode_cursor  # noqa: E402
 from apps.core.infra.versioned_cache import VersionedCache  # noqa: E402
 from apps.core.management.commands.seed_catalog import line_word  # noqa: E402
@@ -315,7 +316,7 @@ def _plans(statements: list[str]) -> tuple[str, bool]:
     text, seq = [], False
     with connection.cursor() as cursor:
         cursor.execute("BEGIN")
-        for sql in (part for batch in statements for part in batch.split("; ")):
+        for sql, _params in (part for batch in statements for part in split_batch(batch)):
             if sql.startswith("EXPLAIN"):
                 continue
             if "set_config" in sql:

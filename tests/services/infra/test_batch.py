@@ -42,3 +42,11 @@ def test_one_trip_is_one_execute_on_postgresql(mode):
 
 def test_nothing_to_run_runs_nothing():
     assert batch.run_batch([]) == []
+
+
+def test_split_batch_gives_back_the_statements_run_batch_joined():
+    statements = [(_STOCK, [2, 7]), (_READ, [7]), ("SELECT 1", [])]
+    joined = batch.SEPARATOR.join(sql for sql, _ in statements)
+    params = [p for _, ps in statements for p in ps]
+    assert batch.split_batch(joined, params) == statements
+    assert batch.split_batch(_READ, [3]) == [(_READ, [3])]  # one statement: itself

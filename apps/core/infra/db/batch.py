@@ -19,6 +19,9 @@ from django.db import connection
 Statement = tuple[str, Sequence]
 """One SQL statement (placeholders `%s`, literal percent signs written `%%`) and its parameters."""
 
+SEPARATOR = "; "
+"""What `run_batch` joins its statements with into one query string."""
+
 
 def batched() -> bool:
     """True when `run_batch` sends its statements in one round trip on the default connection."""
@@ -47,9 +50,23 @@ def run_batch(statements: Sequence[Statement]) -> list[list[tuple]]:
                 cursor.execute(sql, list(params))
                 results.append(cursor.fetchall() if cursor.description is not None else [])
             return results
-        cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+        cursor.execute(SEPARATOR.join(sql for sql, _ in statements), [p for _, params in statements for p in params])
         results = []
         while True:
             results.append(cursor.fetchall() if cursor.description is not None else [])
             if not cursor.cursor.nextset():
                 return results
+
+
+def split_batch(sql: str, params: Sequence = ()) -> list[Statement]:
+    """The statements of a query string `run_batch` sent (or any one statement), apart again, each with its share
+    of `params` (its `%s` placeholders, in order). For the benchmarks, which explain each statement alone; a
+    statement whose literals hold SEPARATOR would be cut there.
+    """
+    rest = list(params)
+    out: list[Statement] = []
+    for part in sql.split(SEPARATOR):
+        n = part.count("%s")
+        out.append((part, rest[:n]))
+        rest = rest[n:]
+    return out

@@ -105,6 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         # Django's backend with a health check that skips SELECT 1 for a connection known alive.
         DATABASES["default"]["ENGINE"] = "apps.core.infra.db.postgresql"
+# Server-side prepared statements on the checkout's path (apps/core/infra/db/prepared.py); off for a
+# pooler in transaction mode that does not keep them.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

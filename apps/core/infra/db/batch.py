@@ -7,14 +7,18 @@ behind all of that. Sent as one query string they cost one round trip.
 
 Django's psycopg 3 cursor binds parameters on the client (`ClientCursor`, unless the database's
 `OPTIONS["server_side_binding"]` is on), so `execute("s1; s2", params_1 + params_2)` is one
-query string, and psycopg gives each statement's result set in turn (`nextset()`). Other
-databases (SQLite for the zero-configuration default) and server-side binding run the
-statements one by one, with the same results.
+query string, and psycopg gives each statement's result set in turn (`nextset()`). Where the
+cursors bind on the server (inside `apps.core.infra.db.prepared.prepared_statements()`), one
+string cannot carry several statements with parameters: they go in one psycopg pipeline instead,
+each prepared, still one round trip. Other databases (SQLite for the zero-configuration default)
+run the statements one by one, with the same results.
 """
 
 from collections.abc import Sequence
 
 from django.db import connection
+
+from apps.core.infra.db.prepared import binds_on_server
 
 Statement = tuple[str, Sequence]
 """One SQL statement (placeholders `%s`, literal percent signs written `%%`) and its parameters."""
@@ -24,8 +28,8 @@ SEPARATOR = "; "
 
 
 def batched() -> bool:
-    """True when `run_batch` sends its statements in one round trip on the default connection."""
-    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    """True when `run_batch` sends its statements in one round trip on the default connection (PostgreSQL)."""
+    return connection.vendor == "postgresql"
 
 
 def run_batch(statements: Sequence[Statement]) -> list[list[tuple]]:
@@ -42,20 +46,37 @@ def run_batch(statements: Sequence[Statement]) -> list[list[tuple]]:
     """
     if not statements:
         return []
-    one_trip = batched()
-    with connection.cursor() as cursor:
-        if not one_trip:
+    if not batched():
+        with connection.cursor() as cursor:
             results = []
             for sql, params in statements:
                 cursor.execute(sql, list(params))
                 results.append(cursor.fetchall() if cursor.description is not None else [])
             return results
+    if binds_on_server():
+        return _run_pipeline(statements)
+    with connection.cursor() as cursor:
         cursor.execute(SEPARATOR.join(sql for sql, _ in statements), [p for _, params in statements for p in params])
         results = []
         while True:
             results.append(cursor.fetchall() if cursor.description is not None else [])
             if not cursor.cursor.nextset():
                 return results
+
+
+def _run_pipeline(statements: Sequence[Statement]) -> list[list[tuple]]:
+    """`run_batch` on a connection that binds on the server: one psycopg pipeline (one round trip, one sync),
+    a cursor per statement so that each keeps its own rows; errors come out as Django's (e.g. IntegrityError)."""
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, list(params))
+        return [cursor.fetchall() if cursor.description is not None else [] for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def split_batch(sql: str, params: Sequence = ()) -> list[Statement]:

@@ -17,6 +17,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from apps.core.exceptions import AuthenticationFailedError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.infra.precompiled import PrecompiledQuery
 from apps.core.models.accounts import User
 from apps.core.models.base import MAX_ID
@@ -27,7 +28,8 @@ _USER: PrecompiledQuery[User] = PrecompiledQuery(lambda pk: User.objects.filter(
 
 
 def user_by_id(user_id: int | str) -> User | None:
-    """The user with this id (any status), or None; compiled once per connection (every request reads it).
+    """The user with this id (any status), or None; compiled once per connection and prepared on the server
+    (every authenticated request reads it: apps/core/infra/db/prepared.py).
 
     Args:
         user_id: the id as a token carries it (an int, or its decimal string).
@@ -36,7 +38,10 @@ def user_by_id(user_id: int | str) -> User | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    return _USER.first(pk) if 0 < pk <= MAX_ID else None
+    if not 0 < pk <= MAX_ID:
+        return None
+    with prepared_statements():
+        return _USER.first(pk)
 
 
 INVALID_TOKEN = "Token is invalid or expired."

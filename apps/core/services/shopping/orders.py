@@ -31,6 +31,7 @@ from apps.core.exceptions import (
     InvalidInputError,
     NotFoundError,
 )
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.shopping import CartItem, Order, OrderLine, OrderStatus
@@ -136,7 +137,8 @@ class OrderService:
         for attempt in range(3):
             number = new_order_number()
             try:
-                return self._place_order(user, data or OrderInput(), idempotency, number)
+                with prepared_statements():  # every statement of a checkout looks rows up by key
+                    return self._place_order(user, data or OrderInput(), idempotency, number)
             except IntegrityError:
                 # The number was taken (~1 in 10^12 per order: 40 random bits per day). The whole
                 # transaction rolled back, so the checkout runs again with a new number; no savepoint

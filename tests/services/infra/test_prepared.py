@@ -95,3 +95,21 @@ def test_the_token_users_lookup_is_prepared_once_per_connection(customer):
         assert user_by_id(customer.pk) == customer
     assert wire.count("Parse") == 0
     assert wire.count("Bind") == 1
+
+
+def test_cart_writes_are_prepared_too(cart_service, customer):
+    from tests.factories_shop import CartItemFactory
+
+    carts = cart_service
+    product = ProductFactory(stock=10)
+    for _ in range(2):  # the second round prepares what the first ran
+        item = CartItemFactory(cart__user=customer, product=product, quantity=1)
+        carts.update_item(customer, item.pk, 2)
+        carts.remove_item(customer, item.pk)
+    item = CartItemFactory(cart__user=customer, product=product, quantity=1)
+    with traced() as wire:
+        assert carts.update_item(customer, item.pk, 3).quantity == 3
+        carts.remove_item(customer, item.pk)
+    assert wire.prepared() == []
+    assert [text for text in wire.unnamed() if "SAVEPOINT" not in text] == []
+    assert carts.get(customer).items == []

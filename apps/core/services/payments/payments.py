@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.exceptions import ConflictError, InvalidInputError, InvalidSignatureError, NotFoundError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.infra.json_depth import loads_bounded
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
@@ -89,6 +90,7 @@ class PaymentService:
         qs = Payment.objects.filter(order_id=order_id).order_by("-created_at", "-id")
         return paginate(qs, page=page, page_size=page_size)
 
+    @prepared_statements()  # key lookups: prepared on the server (infra/db/prepared.py)
     @transaction.atomic
     def pay(
         self, user: User, order_id: int, *, method: str, idempotency: IdempotentRequest | None = None

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from apps.core.exceptions import InvalidInputError, NotFoundError, VariantRequiredError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.infra.precompiled import PrecompiledQuery, PrecompiledRows
 from apps.core.models.accounts import User
 from apps.core.models.catalog import DETAIL_VISIBLE, Product, ProductStatus, ProductVariant, VariantOption
@@ -32,6 +33,7 @@ class CartView:
 class CartService:
     """Reads and changes a user's own cart; every write locks the cart row first."""
 
+    @prepared_statements()  # key lookups: prepared on the server (infra/db/prepared.py)
     def get(self, user: User) -> CartView:
         """The user's cart (empty when they never had one). Two queries (lines with products and variants,
         the variants' options), each compiled once per connection: checkout reads the cart on every order."""
@@ -43,6 +45,7 @@ class CartService:
             total=sum((item.line_total for item in items), Decimal("0.00")),
         )
 
+    @prepared_statements()
     @transaction.atomic
     def add_item(self, user: User, product_id: int | None, quantity: int, *, variant_id: int | None = None) -> CartItem:
         """Put `quantity` units of a variant in the cart; a variant already there has its quantity raised.
@@ -71,6 +74,7 @@ class CartService:
             item.save(update_fields=["quantity", "updated_at"])
         return self._loaded(item.pk)
 
+    @prepared_statements()
     @transaction.atomic
     def update_item(self, user: User, item_id: int, quantity: int) -> CartItem:
         """Set a line's quantity.
@@ -88,6 +92,7 @@ class CartService:
         item.save(update_fields=["quantity", "updated_at"])
         return self._loaded(item.pk)
 
+    @prepared_statements()
     @transaction.atomic
     def remove_item(self, user: User, item_id: int) -> None:
         """Take a line out of the cart.
@@ -98,6 +103,7 @@ class CartService:
         cart = locked_cart(user)
         self._own_item(cart, item_id).delete()
 
+    @prepared_statements()
     @transaction.atomic
     def clear(self, user: User) -> None:
         """Empty the user's cart (a no-op when it is already empty)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.core.exceptions import InvalidInputError, NotFoundError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.models.accounts import User
 from apps.core.models.promotions import Voucher, VoucherType
 from apps.core.models.shopping import CartItem
@@ -78,6 +79,7 @@ class CheckoutService:
         """The user's cart as `quote` prices it (lines with products, variants and options; see CartService.get)."""
         return self._carts.get(user)
 
+    @prepared_statements()  # key lookups: prepared on the server (infra/db/prepared.py)
     def quote(self, user: User, data: CheckoutInput, *, cart: CartView | None = None) -> Checkout:
         """The figures of checking the user's cart out with `data` (cart prices as of now).
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.exceptions import IllegalTransitionError, InvalidInputError, NotFoundError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus
 from apps.core.models.shopping import Order, OrderStatus
@@ -98,6 +99,7 @@ class OrderStateMachine:
         self._gateway = gateway
         self._vouchers = vouchers
 
+    @prepared_statements()  # key lookups: prepared on the server (infra/db/prepared.py)
     @transaction.atomic
     def transition(
         self,

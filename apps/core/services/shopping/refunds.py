@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from apps.core.exceptions import InvalidInputError, NotFoundError, OrderNotRefundableError
+from apps.core.infra.db.prepared import prepared_statements
 from apps.core.infra.pagination import Page, paginate
 from apps.core.models.accounts import User
 from apps.core.models.payments import Payment, PaymentStatus, Refund, RefundLine
@@ -126,6 +127,7 @@ class RefundService:
         qs = Refund.objects.filter(order_id=order_id).prefetch_related("lines").order_by("-created_at", "-id")
         return paginate(qs, page=page, page_size=page_size)
 
+    @prepared_statements()  # key lookups: prepared on the server (infra/db/prepared.py)
     @transaction.atomic
     def refund(
         self, staff: User, order_id: int, request: RefundRequest, *, idempotency: IdempotentRequest | None = None

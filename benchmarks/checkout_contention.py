@@ -17,6 +17,14 @@ and the checks after the run: stock never negative (products and
 variants), voucher uses = discounted orders, and sum(order totals) = sum(line totals) + shipping
 + tax - discounts (and the same identity on every order).
 
+`--compare PATH` (http mode) serves a second checkout of the repository (e.g. `git worktree add
+../base <commit>`) from another gunicorn at `--port + 1`, at the same time: each customer sends its
+orders to the two servers in turn, and the figures are printed per server. This machine's speed
+drifts by 20-25% within minutes, so two runs one after the other compare the machine as much as the
+code; two servers under the same load at the same moment see the same machine. Both share the
+database, so their schemas must agree (no migration between the two commits), and the two cores:
+each server's orders/s is about half of what it would reach alone.
+
 `--mode service`: the older contention benchmark of `OrderService.place_order` through the service
 layer (`--threads 1 4 16 --orders 400`):
   * hot: every order takes 1 unit of ONE product (all checkouts fight for the same row lock);
@@ -149,6 +157,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (http mode; one per core)")
     parser.add_argument("--gunicorn-threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="http mode: another checkout of this repository (e.g. a git worktree of the base commit) served "
+        "at --port + 1 at the same time; each customer alternates its orders between the two servers",
+    )
     parser.add_argument(
         "--broker",
         default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"),

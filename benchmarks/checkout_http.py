@@ -70,8 +70,10 @@ def vacuum(connection, models: list) -> None:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
-def start_gunicorn(args) -> subprocess.Popen:
-    """gunicorn on 127.0.0.1:args.port with production settings (as benchmarks/run.py starts it)."""
+def start_gunicorn(args, *, port: int | None = None, root: Path = ROOT) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port` (default args.port) with production settings (as benchmarks/run.py
+    starts it), serving the checkout at `root` (this one, or `--compare`'s)."""
+    port = args.port if port is None else port
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -84,22 +86,22 @@ def start_gunicorn(args) -> subprocess.Popen:
         "ACCESS_LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE_S": "600",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "CACHE_KEY_PREFIX": f"{TAG}{args.port}",
+        "CACHE_KEY_PREFIX": f"{TAG}{port}",
         # As deployed: events go to a broker for the workers (none runs here; the queue is dropped at
         # the end) instead of running e-mails and webhooks inline after each commit ("embedded" mode).
         "CELERY_BROKER_URL": args.broker,
         "CELERY_TASK_DEFAULT_QUEUE": f"{TAG}-queue",
     }
     cmd = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.gunicorn_threads),
         "--keep-alive", "30", "--log-level", "warning", "--reuse-port",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    proc = subprocess.Popen(cmd, cwd=root, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=1):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return proc
         except OSError:
             time.sleep(0.3)
@@ -163,9 +165,14 @@ def main_http(args) -> None:
         f"INSERT INTO {CartItem._meta.db_table} (created_at, updated_at, cart_id, product_id, variant_id, quantity) "
         "VALUES " + ", ".join(["(now(), now(), %s, %s, %s, %s)"] * 3)
     )
-    server = start_gunicorn(args)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    # One server, or two (this checkout and --compare's) under the same load at the same time: each
+    # customer sends its orders to them in turn, so both see the same machine speed (see the docstring).
+    targets = [("this", ROOT, args.port)]
+    if args.compare:
+        targets.append((f"compare {args.compare}", Path(args.compare).resolve(), args.port + 1))
+    servers = [start_gunicorn(args, port=port, root=root) for _, root, port in targets]
+    latencies: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+    statuses: dict[str, dict[int, int]] = {label: {} for label, _, _ in targets}
     lock = threading.Lock()
     barrier = threading.Barrier(args.customers)
 
@@ -175,11 +182,14 @@ def main_http(args) -> None:
             {"shipping_address": address.pk, "shipping_method": method.pk, "voucher_code": voucher.code.lower()}
         )
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-        mine, seen = [], {}
+        conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _, _, port in targets]
+        mine: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+        seen: dict[str, dict[int, int]] = {label: {} for label, _, _ in targets}
         try:
             barrier.wait()
             for n in range(args.orders_per_customer):
+                which = (n + index) % len(targets)
+                label, conn = targets[which][0], conns[which]
                 picks = [products[(index * 7 + n * 3 + k) % len(products)] for k in range(3)]
                 with connection.cursor() as cursor:  # one autocommit INSERT: the fill is not what is measured
                     cursor.execute(
@@ -190,32 +200,35 @@ def main_http(args) -> None:
                 conn.request("POST", "/api/orders/", body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
-                mine.append(time.perf_counter() - start)
-                seen[response.status] = seen.get(response.status, 0) + 1
+                mine[label].append(time.perf_counter() - start)
+                seen[label][response.status] = seen[label].get(response.status, 0) + 1
                 if response.status != 201:
                     CartItem.objects.filter(cart=cart).delete()
         finally:
-            conn.close()
+            for conn in conns:
+                conn.close()
             connection.close()
             with lock:
-                latencies.extend(mine)
-                for status, count in seen.items():
-                    statuses[status] = statuses.get(status, 0) + count
+                for label in mine:
+                    latencies[label].extend(mine[label])
+                    for status, count in seen[label].items():
+                        statuses[label][status] = statuses[label].get(status, 0) + count
 
+    database = connection.settings_dict["NAME"]
     try:
         began = time.perf_counter()
-        database = connection.settings_dict["NAME"]
-        cpu_before = cpu_seconds(args.port, database)
+        cpu_before = {port: cpu_seconds(port, database) for _, _, port in targets}
         pool = [threading.Thread(target=customer, args=(i,)) for i in range(args.customers)]
         for thread in pool:
             thread.start()
         for thread in pool:
             thread.join()
         elapsed = time.perf_counter() - began
-        cpu_after = cpu_seconds(args.port, database)
+        cpu_after = {port: cpu_seconds(port, database) for _, _, port in targets}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
 
     orders = Order.objects.filter(user__email__endswith=f"@{TAG}.example")
     sums = orders.aggregate(
@@ -248,13 +261,23 @@ def main_http(args) -> None:
         f"(address, shipping method, voucher, GB tax); gunicorn {args.workers} workers x {args.gunicorn_threads} "
         f"threads; broker {args.broker or 'none (embedded)'}; {os.cpu_count()} cores shared with other work"
     )
-    print(f"statuses: {dict(sorted(statuses.items()))}; placed {placed} in {elapsed:.2f} s")
-    print(
-        f"orders/s {placed / elapsed:.1f}   p50 {1000 * statistics.median(latencies):.1f} ms   "
-        f"p95 {1000 * percentile(latencies, 0.95):.1f} ms   p99 {1000 * percentile(latencies, 0.99):.1f} ms"
-    )
-    per_order = cpu_per_order(cpu_before, cpu_after, placed)
-    print("CPU per placed order: " + "   ".join(f"{k} {v:.1f} ms" for k, v in per_order.items()))
+    print(f"placed {placed} in {elapsed:.2f} s: {placed / elapsed:.1f} orders/s in all")
+    for label, _, port in targets:
+        mine, done = latencies[label], statuses[label].get(201, 0)
+        per_order = cpu_per_order(cpu_before[port], cpu_after[port], done)
+        print(
+            (f"[{label}] " if len(targets) > 1 else "")
+            + f"statuses: {dict(sorted(statuses[label].items()))}; orders/s {done / elapsed:.1f}   "
+            f"p50 {1000 * statistics.median(mine):.1f} ms   p95 {1000 * percentile(mine, 0.95):.1f} ms   "
+            f"p99 {1000 * percentile(mine, 0.99):.1f} ms"
+        )
+        shared = "" if len(targets) == 1 else " (PostgreSQL and the customers: both servers' orders, per order)"
+        total = cpu_per_order(cpu_before[port], cpu_after[port], placed)
+        print(
+            (f"[{label}] " if len(targets) > 1 else "")
+            + f"CPU per placed order: gunicorn {per_order['gunicorn']:.1f} ms   postgres {total['postgres']:.1f} ms   "
+            f"client {total['client']:.1f} ms{shared}"
+        )
     for name, ok in checks.items():
         print(f"check: {name}: {ok}")
     cleanup()

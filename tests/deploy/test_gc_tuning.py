@@ -23,7 +23,12 @@ print(json.dumps({{"frozen": gc.get_freeze_count(), "tracked": len(gc.get_object
 def test_the_entry_point_freezes_what_start_up_built(module):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(module=module)], cwd=REPO, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE.format(module=module)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     state = json.loads(out.stdout.strip().splitlines()[-1])
     assert state["frozen"] > 50_000  # Django, DRF, the container and every view module

@@ -50,6 +50,7 @@ from apps.core.services.events import (
     EventDispatcher,
     EventService,
     EventTasks,
+    LingeringPublisher,
     OutboxRelay,
     UrlGuard,
     WebhookSender,
@@ -70,6 +71,11 @@ from apps.core.services.shopping import (
     WishlistService,
 )
 from apps.core.services.shopping.checkout import CheckoutService
+
+
+def lingering_publisher(tasks: EventTasks, linger_ms: float) -> LingeringPublisher | None:
+    """The process's on-commit publisher: batching after `linger_ms` milliseconds, or None (0: publish inline)."""
+    return LingeringPublisher(tasks, linger_s=linger_ms / 1000) if linger_ms > 0 else None
 
 
 def _setting(name: str) -> providers.Callable:
@@ -147,11 +153,16 @@ class Container(containers.DeclarativeContainer):
     # --- events (issue 14) ---
     event_tasks = providers.Singleton(EventTasks)
     url_guard = providers.Factory(UrlGuard, allow_private=_setting("WEBHOOK_ALLOW_PRIVATE_URLS"))
+    # One per process: its thread batches the on-commit publishes of every request (None: publish inline).
+    outbox_publisher = providers.Singleton(
+        lingering_publisher, tasks=event_tasks, linger_ms=_setting("OUTBOX_PUBLISH_LINGER_MS")
+    )
     outbox_relay = providers.Factory(
         OutboxRelay,
         tasks=event_tasks,
         batch_size=_setting("OUTBOX_BATCH_SIZE"),
         min_age_s=_setting("OUTBOX_SWEEP_MIN_AGE_S"),
+        publisher=outbox_publisher,
     )
     event_service = providers.Factory(EventService, relay=outbox_relay)
     event_dispatcher = providers.Factory(EventDispatcher, tasks=event_tasks)

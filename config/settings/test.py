@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 INSTALLED_APPS = [*INSTALLED_APPS, "django_extensions"]  # dev extra: graph_models for the ERD check (tests/docs)
 # events (issue 14): the fault tests point their worker processes at a real SMTP server
 EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# The on-commit publish runs inline, so a test sees the message as soon as the transaction commits;
+# tests/services/events/test_publisher.py covers the lingering publisher (the deployed default).
+OUTBOX_PUBLISH_LINGER_MS = env.float("OUTBOX_PUBLISH_LINGER_MS", default=0.0)

@@ -8,6 +8,7 @@ from apps.core.services.events.delivery import WebhookSender
 from apps.core.services.events.dispatch import EventDispatcher
 from apps.core.services.events.emails import EmailConsumer
 from apps.core.services.events.outbox import EventService, OutboxRelay
+from apps.core.services.events.publisher import LingeringPublisher
 from apps.core.services.events.queue import EventTasks
 from apps.core.services.events.url_guard import UrlGuard
 from apps.core.services.events.webhooks import WebhookInput, WebhookService
@@ -18,6 +19,7 @@ __all__ = [
     "EventDispatcher",
     "EventService",
     "EventTasks",
+    "LingeringPublisher",
     "OutboxRelay",
     "UrlGuard",
     "WebhookInput",

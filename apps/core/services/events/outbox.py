@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.models.events import Event, EventType, InternalEventType
+from apps.core.services.events.publisher import LingeringPublisher
 from apps.core.services.events.queue import EventTasks
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,21 @@ class OutboxRelay:
         batch_size: rows locked and published per transaction by the sweep.
         min_age_s: the sweep leaves rows younger than this (seconds) to the on-commit publish and the
             dispatch that marks them (OUTBOX_SWEEP_MIN_AGE_S).
+        publisher: hands the on-commit ids to the broker from a background thread, several per message
+            (OUTBOX_PUBLISH_LINGER_MS > 0 and a broker); None publishes each on the committing thread.
     """
 
-    def __init__(self, tasks: EventTasks, batch_size: int = 500, min_age_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        tasks: EventTasks,
+        batch_size: int = 500,
+        min_age_s: float = 30.0,
+        publisher: LingeringPublisher | None = None,
+    ) -> None:
         self._tasks = tasks
         self._batch_size = batch_size
         self._min_age_s = min_age_s
+        self._publisher = publisher
 
     def publish(self, event_ids: Iterable) -> int:
         """Publish events the caller's transaction just committed (the on-commit relay).
@@ -50,9 +60,14 @@ class OutboxRelay:
         Embedded mode (Celery eager, no beat) also runs the webhook retries that have fallen due,
         so a newcomer's `make run` retries failed webhooks at its next event.
 
+        With a `publisher` (and a broker), the ids go to its thread instead, which publishes them a
+        moment later, several per message (apps/core/services/events/publisher.py).
+
         Returns:
-            How many were handed to the broker.
+            How many were handed to the broker (or to the publisher's thread).
         """
+        if self._publisher is not None and not self._tasks.eager():
+            return self._publisher.submit(event_ids)
         published = self._publish(list(event_ids), mark=False)
         if self._tasks.eager():
             self._tasks.deliver_due()

@@ -20,6 +20,16 @@ class EventTasks:
 
         tasks.dispatch_event.apply_async(args=[str(event_id)])
 
+    def dispatch_many(self, event_ids: list[str]) -> None:
+        """Fan several published events out in one message (`events.dispatch_many`; the lingering publisher's).
+
+        Raises:
+            kombu.exceptions.OperationalError: the broker cannot be reached.
+        """
+        from apps.core.services.events import tasks
+
+        tasks.dispatch_events.apply_async(args=[[str(event_id) for event_id in event_ids]])
+
     def deliver(self, delivery_id: str, *, eta: datetime | None = None) -> None:
         """Try one webhook delivery now (or at `eta`)."""
         from apps.core.services.events import tasks

@@ -27,6 +27,21 @@ def dispatch_event(event_id: str) -> int:
     return _container().event_dispatcher().dispatch(event_id)
 
 
+@shared_task(name="events.dispatch_many")
+def dispatch_events(event_ids: list[str]) -> int:
+    """Fan several events out, each as `events.dispatch` would (the lingering publisher's message); one that
+    fails is logged and the others go on, as separate `events.dispatch` messages would. Returns the deliveries
+    enqueued."""
+    dispatcher = _container().event_dispatcher()
+    enqueued = 0
+    for event_id in event_ids:
+        try:
+            enqueued += dispatcher.dispatch(event_id)
+        except Exception:
+            logger.exception("event dispatch failed", extra={"event": event_id})
+    return enqueued
+
+
 @shared_task(name="events.deliver_webhook")
 def deliver_webhook(delivery_id: str) -> str | None:
     """One try of a webhook delivery; returns its status after it (None: nothing to do)."""

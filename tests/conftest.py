@@ -146,4 +146,14 @@ def outbox_relay(container):
     return container.outbox_relay()
 
 
+@pytest.fixture
+def queue():
+    """A RabbitMQ queue of this test's own (tests/events_support.py's broker helpers take its name); purged after."""
+    from tests.events_support import RABBITMQ_URL, purge_queue, unique_queue
+
+    name = unique_queue()
+    yield name
+    purge_queue(RABBITMQ_URL, name)
+
+
 # --- end events ---

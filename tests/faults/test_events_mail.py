@@ -22,10 +22,8 @@ from tests.events_support import (
     RABBITMQ_URL,
     celery_broker,
     celery_worker,
-    purge_queue,
     queue_length,
     smtp_sink,
-    unique_queue,
     worker_env,
 )
 from tests.factories import ProductFactory, UserFactory
@@ -33,13 +31,6 @@ from tests.factories_shop import WishlistItemFactory
 from tests.live import free_port, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def queue():
-    name = unique_queue()
-    yield name
-    purge_queue(RABBITMQ_URL, name)
 
 
 def _text(raw: bytes) -> tuple[str, str, str]:

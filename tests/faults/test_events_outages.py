@@ -16,9 +16,7 @@ from tests.events_support import (
     RABBITMQ_URL,
     celery_broker,
     celery_worker,
-    purge_queue,
     smtp_sink,
-    unique_queue,
     webhook_receiver,
     worker_env,
 )
@@ -28,13 +26,6 @@ from tests.factories_shop import CartItemFactory
 from tests.live import free_port, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def queue():
-    name = unique_queue()
-    yield name
-    purge_queue(RABBITMQ_URL, name)
 
 
 def _place_orders(order_service, count: int) -> list[Order]:

@@ -21,8 +21,6 @@ from tests.events_support import (
     celery_broker,
     celery_worker,
     pool_children,
-    purge_queue,
-    unique_queue,
     webhook_receiver,
     worker_env,
 )
@@ -31,13 +29,6 @@ from tests.factories_events import WebhookSubscriptionFactory
 from tests.live import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def queue():
-    name = unique_queue()
-    yield name
-    purge_queue(RABBITMQ_URL, name)
 
 
 def _record(event_service, number: str):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.models.events import DeliveryStatus, Event, EventType
-from tests.events_support import RABBITMQ_URL, celery_broker, free_port, purge_queue, queue_length, unique_queue
+from tests.events_support import RABBITMQ_URL, celery_broker, free_port, queue_length, unique_queue
 from tests.factories_events import EventFactory, WebhookDeliveryFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,6 @@ def test_record_publishes_after_commit(event_service, django_capture_on_commit_c
     assert event.published_at is not None
     assert event.attempts == 0  # attempts count the sweep's publishes and refused ones
     assert event.payload == {"number": "NX-1", "total": "9.50"}
-
-
-@pytest.fixture
-def queue():
-    name = unique_queue()
-    yield name
-    purge_queue(RABBITMQ_URL, name)
 
 
 def record_and_commit(event_service, capture_on_commit) -> Event:

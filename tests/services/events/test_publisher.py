@@ -9,16 +9,9 @@ from kombu import Connection
 from apps.core.models.events import Event, EventType
 from apps.core.services.events import EventService, EventTasks, LingeringPublisher, OutboxRelay
 from apps.core.services.events.tasks import dispatch_events
-from tests.events_support import RABBITMQ_URL, celery_broker, free_port, purge_queue, queue_length, unique_queue
+from tests.events_support import RABBITMQ_URL, celery_broker, free_port, queue_length
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def queue():
-    name = unique_queue()
-    yield name
-    purge_queue(RABBITMQ_URL, name)
 
 
 def messages(queue: str) -> list[tuple[str, list]]:

@@ -265,16 +265,16 @@ def main_http(args) -> None:
     for label, _, port in targets:
         mine, done = latencies[label], statuses[label].get(201, 0)
         per_order = cpu_per_order(cpu_before[port], cpu_after[port], done)
+        prefix = f"[{label}] " if len(targets) > 1 else ""
         print(
-            (f"[{label}] " if len(targets) > 1 else "")
-            + f"statuses: {dict(sorted(statuses[label].items()))}; orders/s {done / elapsed:.1f}   "
+            prefix + f"statuses: {dict(sorted(statuses[label].items()))}; orders/s {done / elapsed:.1f}   "
             f"p50 {1000 * statistics.median(mine):.1f} ms   p95 {1000 * percentile(mine, 0.95):.1f} ms   "
             f"p99 {1000 * percentile(mine, 0.99):.1f} ms"
         )
         shared = "" if len(targets) == 1 else " (PostgreSQL and the customers: both servers' orders, per order)"
         total = cpu_per_order(cpu_before[port], cpu_after[port], placed)
         print(
-            (f"[{label}] " if len(targets) > 1 else "")
+            prefix
             + f"CPU per placed order: gunicorn {per_order['gunicorn']:.1f} ms   postgres {total['postgres']:.1f} ms   "
             f"client {total['client']:.1f} ms{shared}"
         )

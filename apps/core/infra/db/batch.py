@@ -67,8 +67,7 @@ def run_batch(statements: Sequence[Statement]) -> list[list[tuple]]:
 def _run_pipeline(statements: Sequence[Statement]) -> list[list[tuple]]:
     """`run_batch` on a connection that binds on the server: one psycopg pipeline (one round trip, one sync),
     a cursor per statement so that each keeps its own rows; errors come out as Django's (e.g. IntegrityError)."""
-    connection.ensure_connection()
-    cursors = [connection.cursor() for _ in statements]
+    cursors = [connection.cursor() for _ in statements]  # connects, if need be
     try:
         with connection.wrap_database_errors, connection.connection.pipeline():
             for cursor, (sql, params) in zip(cursors, statements, strict=True):

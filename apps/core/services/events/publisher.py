@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.models import F
 
 from apps.core.models.events import Event
@@ -58,9 +58,9 @@ class LingeringPublisher:
         if not ids:
             return 0
         self._ensure_thread()
-        with self._ready:
+        with self._changed:
             self._pending.extend(ids)
-            self._ready.notify()
+            self._changed.notify_all()
         return len(ids)
 
     def flush(self, timeout_s: float = 5.0) -> bool:
@@ -71,9 +71,8 @@ class LingeringPublisher:
         """
         if self._pid != os.getpid():
             return True  # nothing was submitted in this process
-        with self._ready:
-            self._ready.notify()
-            return self._idle.wait_for(lambda: not self._pending and not self._in_flight, timeout=timeout_s)
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._pending and not self._in_flight, timeout=timeout_s)
 
     def _ensure_thread(self) -> None:
         if self._pid == os.getpid():
@@ -82,10 +81,8 @@ class LingeringPublisher:
             if self._pid == os.getpid():
                 return
             self._pending: deque[str] = deque()
-            self._in_flight = 0
-            lock = threading.Lock()
-            self._ready = threading.Condition(lock)
-            self._idle = threading.Condition(lock)
+            self._in_flight = False
+            self._changed = threading.Condition()  # ids submitted, or a batch published
             thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
             thread.start()
             atexit.register(self.flush)
@@ -93,25 +90,18 @@ class LingeringPublisher:
 
     def _run(self) -> None:
         while True:
-            with self._ready:
-                self._ready.wait_for(lambda: bool(self._pending))
-                self._in_flight = 1  # flush() waits for the linger and the publish too
-            self._ready_wait(self._linger_s)
-            with self._ready:
+            with self._changed:
+                self._changed.wait_for(lambda: bool(self._pending))
+                self._in_flight = True  # flush() waits for the linger and the publish too
+                # The linger: more ids join the batch, unless a full batch already waits.
+                self._changed.wait_for(lambda: len(self._pending) >= self._max_batch, timeout=self._linger_s)
                 batch = [self._pending.popleft() for _ in range(min(self._max_batch, len(self._pending)))]
             try:
                 self._publish(batch)
             finally:
-                with self._ready:
-                    self._in_flight = 0
-                    self._idle.notify_all()
-
-    def _ready_wait(self, seconds: float) -> None:
-        """Sleep `seconds`, or less when a full batch is already waiting."""
-        if seconds <= 0:
-            return
-        with self._ready:
-            self._ready.wait_for(lambda: len(self._pending) >= self._max_batch, timeout=seconds)
+                with self._changed:
+                    self._in_flight = False
+                    self._changed.notify_all()
 
     def _publish(self, batch: list[str]) -> None:
         try:
@@ -123,5 +113,4 @@ class LingeringPublisher:
             except Exception:
                 logger.warning("could not count the publish attempt", exc_info=True)
             finally:
-                close_old_connections()
                 connection.close()  # this thread's own connection: not kept between rare failures

@@ -2,16 +2,17 @@
 
 Django's psycopg 3 connection binds parameters on the client (`ClientCursor`): each statement
 reaches PostgreSQL as a new query string that it parses, analyses and plans again. On a checkout
-(issue 12, ~17 statements) that is a third of PostgreSQL's CPU, and quoting the parameters into
-the string costs Python about as much again. Inside `prepared_statements()` the connection's
-cursors bind on the server instead (Django's own `ServerBindingCursor`, what
+(issue 12, ~17 statements) planning alone was a third of PostgreSQL's CPU. Inside
+`prepared_statements()` the connection's cursors bind on the server instead (Django's own `ServerBindingCursor`, what
 `OPTIONS["server_side_binding"]` selects for a whole connection) and psycopg prepares each
 statement the second time it runs on the connection (`prepare_threshold = 1`: once would also
 prepare the one-off `SAVEPOINT` commands, whose names are unique); a statement the connection has
 prepared (psycopg keeps the last `prepared_max`, 100) skips the parse and, once
 PostgreSQL's plan cache settles on a generic plan (after five executions, for the primary-key
 and foreign-key lookups of such paths), the plan too. `apps.core.infra.db.batch.run_batch` sends
-its statements in one pipeline there. Measured in the README's checkout section.
+its statements in one pipeline there. Measured in the README's checkout section: PostgreSQL's CPU
+per checkout fell from 6.8 to 3.3 ms; Python's is unchanged (binding on the server saves the quoting
+and adds psycopg's bookkeeping of prepared statements).
 
 Why a scope and not the connection option: the catalog's reads are planned for each request's own
 values (a category's size decides between index paths, issue 11); a generic plan chosen by the

@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend, whose health check skips the round trip for a connection known alive.
+"""Django's PostgreSQL backend, whose health check skips the round trip for a connection known alive
+(and whose few-row INSERTs use VALUES, not UNNEST: `compiler`).
 
 With `CONN_HEALTH_CHECKS`, Django runs `SELECT 1` before the first query of every request on a
 persistent connection: a full round trip to PostgreSQL (0.3-0.4 ms on the 2-core machines we
@@ -28,9 +29,15 @@ the outage at once (503) and none failed after it.
 import select
 import time
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 
 HEALTH_CHECK_INTERVAL_S = 1.0
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    """Django's PostgreSQL operations with this package's compilers (`compiler.SQLInsertCompiler`)."""
+
+    compiler_module = "apps.core.infra.db.postgresql.compiler"
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -40,6 +47,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     PostgreSQL DATABASE_URL).
     """
 
+    ops_class = DatabaseOperations
     _checked_at = float("-inf")
 
     def get_new_connection(self, conn_params):

@@ -409,7 +409,7 @@ OUTBOX_SWEEP_MIN_AGE_S = env.float("OUTBOX_SWEEP_MIN_AGE_S", default=30.0)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 # The on-commit publish goes to a background thread that waits this long for more events and sends
 # them in one message (apps/core/services/events/publisher.py); 0 publishes each on the request's thread.
-OUTBOX_PUBLISH_LINGER_MS = env.float("OUTBOX_PUBLISH_LINGER_MS", default=25.0)
+OUTBOX_PUBLISH_LINGER_MS = env.float("OUTBOX_PUBLISH_LINGER_MS", default=100.0)
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
 # Webhooks: seconds between tries (after try 1, 2, ...); after the last one the delivery is `failed`.
 WEBHOOK_RETRY_SCHEDULE_S = [

@@ -21,6 +21,9 @@ from apps.core.models.events import Event, EventType, InternalEventType
 from apps.core.services.events.publisher import LingeringPublisher
 from apps.core.services.events.queue import EventTasks
 
+KNOWN_TYPES = frozenset(EventType.values) | frozenset(InternalEventType.values)
+"""Every event type `record` accepts (`EventType.values` builds a new list on each access)."""
+
 logger = logging.getLogger(__name__)
 
 
@@ -146,7 +149,7 @@ class EventService:
         Raises:
             ValueError: `type` is neither an EventType nor an InternalEventType.
         """
-        if type not in EventType.values and type not in InternalEventType.values:
+        if type not in KNOWN_TYPES:
             raise ValueError(f"Unknown event type {type!r}.")
         event = Event.objects.create(type=type, payload=payload)
         transaction.on_commit(lambda: self._relay.publish([event.pk]), robust=True)

@@ -5,9 +5,10 @@ Default (`--mode http`): the checkout benchmark of issue 12 against a live gunic
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nexus_checkout_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python benchmarks/checkout_contention.py [--customers 16] [--orders-per-customer 40]
 
-It starts gunicorn (production settings, `--workers` x `--threads` gthread, as benchmarks/run.py
-does) and `--customers` concurrent customers, each with a JWT, an address in the address book,
-placing `--orders-per-customer` orders of 3 lines over HTTP: `POST /api/orders/` with
+It starts gunicorn as deployed (docker/gunicorn.conf.py: sync workers, 2 x CPUs + 1 of them;
+`--workers` and `--gunicorn-threads` change that, more than one thread making them gthread workers)
+with the production settings, and `--customers` concurrent customers, each with a JWT, an address
+in the address book, placing `--orders-per-customer` orders of 3 lines over HTTP: `POST /api/orders/` with
 `shipping_address` (id), `shipping_method` and `voucher_code`, GB tax at 20 %. Each customer's
 cart is filled between orders by one SQL INSERT of its 3 lines (not timed, not counted as
 requests, but its CPU shares the machine); only the order requests are timed. It prints orders/s
@@ -154,8 +155,25 @@ def main() -> None:
     parser.add_argument("--short", type=int, default=20, help="How many more checkouts than stock (hot).")
     parser.add_argument("--customers", type=int, default=16, help="Concurrent customers (http mode).")
     parser.add_argument("--orders-per-customer", type=int, default=40, help="http mode")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (http mode; one per core)")
-    parser.add_argument("--gunicorn-threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers (http mode; default: docker/gunicorn.conf.py's, 2 x CPUs + 1)",
+    )
+    parser.add_argument(
+        "--gunicorn-threads",
+        type=int,
+        default=0,
+        help="threads per gunicorn worker (http mode; default: docker/gunicorn.conf.py's, 1 = sync workers; "
+        "more makes them gthread workers)",
+    )
+    parser.add_argument(
+        "--reuse-port",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="gunicorn SO_REUSEPORT, one listening socket per worker (http mode; off as deployed)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--compare",

@@ -3,20 +3,22 @@
 Default (`--mode http`): the checkout benchmark of issue 12 against a live gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nexus_checkout_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
-        .venv/bin/python benchmarks/checkout_contention.py [--customers 16] [--orders-per-customer 40]
+        .venv/bin/python benchmarks/checkout_contention.py [--customers 16] [--orders-per-customer 100]
 
 It starts gunicorn as deployed (docker/gunicorn.conf.py: sync workers, 2 x CPUs + 1 of them;
 `--workers` and `--gunicorn-threads` change that, more than one thread making them gthread workers)
 with the production settings, and `--customers` concurrent customers, each with a JWT, an address
-in the address book, placing `--orders-per-customer` orders of 3 lines over HTTP: `POST /api/orders/` with
-`shipping_address` (id), `shipping_method` and `voucher_code`, GB tax at 20 %. Each customer's
-cart is filled between orders by one SQL INSERT of its 3 lines (not timed, not counted as
-requests, but its CPU shares the machine); only the order requests are timed. It prints orders/s
-(placed orders / wall time of the run), p50/p95/p99 latency of `POST /api/orders/`, the CPU per
-placed order of gunicorn, PostgreSQL and the customers' process (from /proc, over the timed run),
-and the checks after the run: stock never negative (products and
-variants), voucher uses = discounted orders, and sum(order totals) = sum(line totals) + shipping
-+ tax - discounts (and the same identity on every order).
+in the address book, placing `--warmup` untimed orders (every worker prepares its statements and
+fills its caches, as a server in service has) and then `--orders-per-customer` timed orders of 3
+lines over HTTP: `POST /api/orders/` with `shipping_address` (id), `shipping_method` and
+`voucher_code`, GB tax at 20 %. Each customer's cart is filled between orders by one SQL INSERT
+of its 3 lines (not timed, not counted as requests, but its CPU shares the machine); only the
+order requests are timed. It prints orders/s (timed orders / wall time of the timed run),
+p50/p95/p99 latency of `POST /api/orders/`, the CPU per placed order of gunicorn, PostgreSQL and
+the customers' process (from /proc, over the timed run), and the checks after the run (over every
+order, warm-up included): stock never negative (products and variants), voucher uses = discounted
+orders, and sum(order totals) = sum(line totals) + shipping + tax - discounts (and the same identity
+on every order).
 
 `--compare PATH` (http mode) serves a second checkout of the repository (e.g. `git worktree add
 ../base <commit>`) from another gunicorn at `--port + 1`, at the same time: each customer sends its
@@ -154,7 +156,13 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=400, help="Checkouts per run (service mode).")
     parser.add_argument("--short", type=int, default=20, help="How many more checkouts than stock (hot).")
     parser.add_argument("--customers", type=int, default=16, help="Concurrent customers (http mode).")
-    parser.add_argument("--orders-per-customer", type=int, default=40, help="http mode")
+    parser.add_argument("--orders-per-customer", type=int, default=100, help="Timed orders (http mode).")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=5,
+        help="Untimed orders per customer before the timed run (http mode): every worker prepares its statements",
+    )
     parser.add_argument(
         "--workers",
         type=int,

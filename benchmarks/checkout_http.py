@@ -214,6 +214,7 @@ def main_http(args) -> None:
     statuses: dict[str, dict[int, int]] = {label: {} for label, _, _ in targets}
     lock = threading.Lock()
     barrier = threading.Barrier(args.customers)
+    warmed = threading.Barrier(args.customers + 1)  # the customers and the timer: the timed run starts
 
     def customer(index: int) -> None:
         user, address, cart, token = customers[index]
@@ -224,26 +225,37 @@ def main_http(args) -> None:
         conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _, _, port in targets]
         mine: dict[str, list[float]] = {label: [] for label, _, _ in targets}
         seen: dict[str, dict[int, int]] = {label: {} for label, _, _ in targets}
+
+        def order(n: int) -> tuple[str, float, int]:
+            """Fill the cart (untimed) and place order `n`: (server label, seconds, status)."""
+            which = (n + index) % len(targets)
+            label, conn = targets[which][0], conns[which]
+            picks = [products[(index * 7 + n * 3 + k) % len(products)] for k in range(3)]
+            with connection.cursor() as cursor:  # one autocommit INSERT: the fill is not what is measured
+                cursor.execute(
+                    fill_cart,
+                    [v for k, p in enumerate(picks) for v in (cart.pk, p.pk, variants[p.pk], 1 + k)],
+                )
+            start = time.perf_counter()
+            conn.request("POST", "/api/orders/", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            seconds = time.perf_counter() - start
+            if response.status != 201:
+                CartItem.objects.filter(cart=cart).delete()
+            return label, seconds, response.status
+
         try:
             barrier.wait()
-            for n in range(args.orders_per_customer):
-                which = (n + index) % len(targets)
-                label, conn = targets[which][0], conns[which]
-                picks = [products[(index * 7 + n * 3 + k) % len(products)] for k in range(3)]
-                with connection.cursor() as cursor:  # one autocommit INSERT: the fill is not what is measured
-                    cursor.execute(
-                        fill_cart,
-                        [v for k, p in enumerate(picks) for v in (cart.pk, p.pk, variants[p.pk], 1 + k)],
-                    )
-                start = time.perf_counter()
-                conn.request("POST", "/api/orders/", body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                mine[label].append(time.perf_counter() - start)
-                seen[label][response.status] = seen[label].get(response.status, 0) + 1
-                if response.status != 201:
-                    CartItem.objects.filter(cart=cart).delete()
+            for n in range(args.warmup):  # every worker prepares its statements and fills its caches
+                order(n)
+            warmed.wait()
+            for n in range(args.warmup, args.warmup + args.orders_per_customer):
+                label, seconds, status = order(n)
+                mine[label].append(seconds)
+                seen[label][status] = seen[label].get(status, 0) + 1
         finally:
+            warmed.abort()  # after the timed run, a no-op; a customer that failed before it frees the timer
             for conn in conns:
                 conn.close()
             connection.close()
@@ -255,12 +267,16 @@ def main_http(args) -> None:
 
     database = connection.settings_dict["NAME"]
     try:
-        began = time.perf_counter()
-        cpu_before = {port: cpu_seconds(port, database) for _, _, port in targets}
         pool = [threading.Thread(target=customer, args=(i,)) for i in range(args.customers)]
         for thread in pool:
             thread.start()
-        time.sleep(1.0)  # every customer has connected by now (its first order); the split lasts the run
+        try:
+            warmed.wait()
+        except threading.BrokenBarrierError:
+            pass  # a customer failed during the warm-up: its error is printed, the run goes on without it
+        began = time.perf_counter()
+        cpu_before = {port: cpu_seconds(port, database) for _, _, port in targets}
+        time.sleep(1.0)  # every customer holds its connection by now; the split lasts the run
         splits = {port: connections_per_worker(port) for _, _, port in targets}
         for thread in pool:
             thread.join()
@@ -306,7 +322,11 @@ def main_http(args) -> None:
         f"broker {args.broker or 'none (embedded)'}; "
         f"{os.cpu_count()} cores shared with other work"
     )
-    print(f"placed {placed} in {elapsed:.2f} s: {placed / elapsed:.1f} orders/s in all")
+    timed = sum(counts.get(201, 0) for counts in statuses.values())
+    print(
+        f"placed {timed} in {elapsed:.2f} s: {timed / elapsed:.1f} orders/s in all "
+        f"(after {args.warmup} untimed warm-up orders per customer; {placed} orders in all)"
+    )
     for label, _, port in targets:
         mine, done = latencies[label], statuses[label].get(201, 0)
         per_order = cpu_per_order(cpu_before[port], cpu_after[port], done)
@@ -317,7 +337,7 @@ def main_http(args) -> None:
             f"p99 {1000 * percentile(mine, 0.99):.1f} ms"
         )
         shared = "" if len(targets) == 1 else " (PostgreSQL and the customers: both servers' orders, per order)"
-        total = cpu_per_order(cpu_before[port], cpu_after[port], placed)
+        total = cpu_per_order(cpu_before[port], cpu_after[port], timed)
         print(
             prefix
             + f"CPU per placed order: gunicorn {per_order['gunicorn']:.1f} ms   postgres {total['postgres']:.1f} ms   "

@@ -35,3 +35,28 @@ def test_the_entry_point_freezes_what_start_up_built(module):
     assert state["tracked"] < 1_000  # what a full collection still walks: next to nothing
     assert state["threshold"][0] == 5_000
     assert state["urls_loaded"] is True  # the view modules were imported before the freeze, not by a request
+
+
+CELERY_PROBE = """
+import gc, json
+import django
+import config.celery
+django.setup()
+from celery.signals import worker_process_init
+frozen_before = gc.get_freeze_count()
+worker_process_init.send(sender=None)  # what a prefork child receives once its tasks are loaded
+print(json.dumps({"before": frozen_before, "frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects()),
+                  "threshold": gc.get_threshold()}))
+"""
+
+
+def test_a_celery_worker_child_freezes_its_start_up_heap():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", CELERY_PROBE], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    state = json.loads(out.stdout.strip().splitlines()[-1])
+    assert state["before"] == 0  # importing the app freezes nothing by itself
+    assert state["frozen"] > 50_000
+    assert state["tracked"] < 1_000
+    assert state["threshold"][0] == 5_000

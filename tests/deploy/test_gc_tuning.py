@@ -19,18 +19,16 @@ print(json.dumps({{"frozen": gc.get_freeze_count(), "tracked": len(gc.get_object
 """
 
 
+def probe(code: str) -> dict:
+    """Run `code` in a fresh interpreter with the test settings; the JSON object it printed last."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize("module", ["wsgi", "asgi"])
 def test_the_entry_point_freezes_what_start_up_built(module):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(module=module)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    state = json.loads(out.stdout.strip().splitlines()[-1])
+    state = probe(PROBE.format(module=module))
     assert state["frozen"] > 50_000  # Django, DRF, the container and every view module
     assert state["tracked"] < 1_000  # what a full collection still walks: next to nothing
     assert state["threshold"][0] == 5_000
@@ -51,11 +49,7 @@ print(json.dumps({"before": frozen_before, "frozen": gc.get_freeze_count(), "tra
 
 
 def test_a_celery_worker_child_freezes_its_start_up_heap():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    out = subprocess.run(
-        [sys.executable, "-c", CELERY_PROBE], cwd=REPO, env=env, capture_output=True, text=True, check=True
-    )
-    state = json.loads(out.stdout.strip().splitlines()[-1])
+    state = probe(CELERY_PROBE)
     assert state["before"] == 0  # importing the app freezes nothing by itself
     assert state["frozen"] > 50_000
     assert state["tracked"] < 1_000

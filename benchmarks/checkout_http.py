@@ -313,7 +313,8 @@ def main_http(args) -> None:
         == line_sum + sums["shipping"] + sums["tax"] - sums["discount"],
         "every order: total = subtotal - discount + shipping + tax": each_identity,
     }
-    workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 8)  # docker/gunicorn.conf.py's default
+    # The shape as served: the processes seen (the master is one of them); threads as docker/gunicorn.conf.py has them.
+    workers = sum(1 for group, _ in cpu_before[args.port] if group == "gunicorn") - 1
     threads = args.gunicorn_threads or 1
     shape = f"{workers} sync workers" if threads == 1 else f"{workers} gthread workers x {threads} threads"
     print(
